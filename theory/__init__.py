@@ -1,0 +1,1 @@
+"""What papers claim: claim types (``theory.claim``) and the catalogue (``theory/claims``)."""

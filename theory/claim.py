@@ -1,0 +1,250 @@
+r"""What a paper claims, as values: a :class:`Claim` and the test that decides it.
+
+A claim binds a statement (citation, assumptions, claimed expression) to an experiment
+(problem generator, method, parameters, seeds) and to one of five tests:
+
+* :class:`Bound`: ``measured <= claimed`` (or ``>=``, or ``=``) at every recorded point;
+* :class:`Rate`: the exponent (power law) or factor (linear rate) of the decay in ``t``;
+* :class:`Threshold`: a critical parameter located by bisection on a divergence test;
+* :class:`Scaling`: the exponent of a cost in a swept parameter;
+* :class:`Comparison`: method A against method B on paired seeds.
+
+Tolerances are fields here, never constants buried in a verifier. Nothing in this
+module imports numerics; checking that a claim is well formed is :func:`validate`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
+
+import sympy
+
+Side = Literal["two-sided", "upper", "lower"]
+Expected = Literal["consistent", "violated"]
+ExprLike = Union[sympy.Expr, str, float, int]
+
+EPS = 2.220446049250313e-16
+
+
+class ClaimSpecError(ValueError):
+    """A claim is malformed: the message names the claim, the field, the value and the fix."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    authors: str
+    year: int
+    title: str
+    venue: str
+    locator: str  # "Theorem 3.1", "Eq. (12)"; required, as in PEPit's "[1, Theorem 3.1]"
+    url: str = ""
+
+    def short(self) -> str:
+        first = self.authors.split(",")[0].split(" and ")[0].strip()
+        etal = " et al." if ("," in self.authors or " and " in self.authors) else ""
+        return f"{first}{etal} ({self.year}), {self.locator}"
+
+
+@dataclass(frozen=True)
+class Bound:
+    r"""``measured <= claimed`` (``side="upper"``), ``>=`` (``"lower"``) or ``=`` (``"tight"``).
+
+    ``statistic="each"``: every replica at every recorded point (deterministic methods;
+    ``rtol`` covers round-off only). ``statistic="mean"``: the Monte Carlo mean over
+    replicas with its ``confidence`` interval (expectations). Points where the claimed
+    value falls below ``floor`` times the first measured value are below the
+    floating-point floor and are skipped (and counted in the evidence).
+    """
+
+    side: Literal["upper", "lower", "tight"] = "upper"
+    rtol: float = 1e-9
+    statistic: Literal["each", "mean"] = "each"
+    floor: float = 0.0
+    confidence: float = 0.99
+
+
+@dataclass(frozen=True)
+class Rate:
+    r"""The decay of the measured quantity in ``t`` against the claimed expression.
+
+    The form is read off the claimed expression: a linear rate when
+    :math:`\lim_t \log g(t)/t = \log\rho \ne 0`, else a power law with exponent
+    :math:`p = \lim_t \log g(t)/\log t`. Whatever is left, :math:`g(t)/\rho^t` or
+    :math:`g(t)/t^p` (log factors, polynomial prefactors), is divided out of the
+    measurement before fitting, never absorbed by the tolerance.
+
+    ``tolerance`` is absolute on the exponent ``p`` and relative on :math:`\log\rho`.
+    ``side``: ``"two-sided"`` for :math:`\Theta`, ``"upper"`` for :math:`O` (only a
+    slower decay refutes), ``"lower"`` for :math:`\Omega`. The fit window starts at
+    ``burn_in`` (an expression in the instance constants allowed) and ends before the
+    measurement reaches ``floor`` times its value at ``t=0`` (or at the first point).
+    """
+
+    tolerance: float = 0.1
+    side: Side = "two-sided"
+    burn_in: ExprLike = 0
+    floor: float = 1e3 * EPS
+    min_decades: float = 1.0  # power law: the window spans at least this many decades in t
+    min_efolds: float = 3.0  # linear rate: the fitted curve falls by at least e^min_efolds
+    confidence: float = 0.99
+
+
+@dataclass(frozen=True)
+class Threshold:
+    r"""A critical value of the method parameter ``parameter`` (the largest stable step).
+
+    Located by bisection on a log scale, from ``bracket = (stable, unstable)``
+    (expressions in the instance constants; widened geometrically if wrong), to a
+    relative width ``rel_width``. A run is unstable when its trace is non-finite or
+    grows by ``divergence`` from its first value. Near the threshold growth is slow,
+    so the method parameter named ``horizon`` (the iteration count) is set to
+    :math:`\lceil 2\log(\text{divergence}) / w \rceil` at relative bracket width ``w``.
+
+    ``side``: ``"two-sided"``, the claimed value is the threshold (within ``rtol``);
+    ``"upper"``, the threshold is at most the claimed value; ``"lower"``, at least.
+    """
+
+    parameter: str
+    bracket: tuple[ExprLike, ExprLike]
+    side: Side = "two-sided"
+    rtol: float = 0.01
+    rel_width: float = 1e-3
+    divergence: float = 1e6
+    horizon: Optional[str] = "n_iter"
+    max_horizon: int = 200_000
+
+
+@dataclass(frozen=True)
+class Scaling:
+    r"""The exponent of a cost in the swept parameter ``parameter`` (a method parameter).
+
+    At each value the cost is ``cost(trace)`` of the method's trace, or, when ``cost`` is
+    a :class:`Threshold`, the located threshold. The exponent is fitted in log-log per
+    seed; the claimed exponent is :math:`\lim \log g / \log x` of the claimed expression
+    in the parameter's symbol. Decided like :class:`Rate` (``tolerance`` absolute).
+    """
+
+    parameter: str
+    values: Sequence[float]
+    cost: Union[Callable[[Any], float], Threshold]
+    tolerance: float = 0.1
+    side: Side = "two-sided"
+    confidence: float = 0.99
+
+
+@dataclass(frozen=True)
+class Comparison:
+    r"""``statistic(A) < statistic(B)`` (``direction="less"``) on paired seeds.
+
+    A is the claim's method with its parameters; B is ``other_method`` (default: the
+    same method) with the claim's parameters updated by ``other_params``. Both see the
+    same instance and the same random stream. Decided by a one-sided Wilcoxon
+    signed-rank test at level ``alpha`` in each direction: ``consistent`` when A is
+    significantly better, ``violated`` when significantly worse, else ``inconclusive``.
+    """
+
+    statistic: Callable[[Any], float]
+    other_params: Mapping[str, Any] = field(default_factory=dict)
+    other_method: Optional[Callable[..., Any]] = None
+    direction: Literal["less", "greater"] = "less"
+    alpha: float = 0.01
+    label: str = "A"
+    other_label: str = "B"
+
+
+Test = Union[Bound, Rate, Threshold, Scaling, Comparison]
+KIND_OF_TEST = {Bound: "bound", Rate: "rate", Threshold: "threshold", Scaling: "scaling", Comparison: "comparison"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    r"""One claim of one paper, bound to the experiment that checks it.
+
+    ``problem(rng, **problem_params) -> Instance`` and
+    ``method(instance, rng, **method_params) -> Trace`` are plain functions. A method
+    parameter may be a sympy expression in the instance constants (``step_size=1/L``).
+    ``claimed`` is a sympy expression (or text sympy parses) in ``t`` (or the swept
+    parameter) and the instance constants. ``grid`` sweeps problem parameters: each
+    point is decided on its own and the verdict is the worst of them. ``quick`` holds
+    overrides (any of ``problem_params``, ``method_params``, ``grid``, ``seeds``,
+    ``test``) for the quick profile. ``expected`` is ``"violated"`` for a negative
+    control. ``provenance`` says where the constants come from (checked against the
+    paper, derived here, or recollection) and why the regime and window were chosen.
+    """
+
+    id: str
+    title: str
+    citation: Citation
+    problem: Callable[..., Any]
+    method: Callable[..., Any]
+    claimed: ExprLike
+    test: Test
+    measured: str = ""
+    statement: str = ""
+    assumptions: tuple[str, ...] = ()
+    problem_params: Mapping[str, Any] = field(default_factory=dict)
+    method_params: Mapping[str, Any] = field(default_factory=dict)
+    grid: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    seeds: int = 8
+    quick: Mapping[str, Any] = field(default_factory=dict)
+    expected: Expected = "consistent"
+    provenance: str = ""
+    family: str = ""
+    time_budget: float = 600.0
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF_TEST[type(self.test)]
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-/]*$")
+_QUICK_KEYS = {"problem_params", "method_params", "grid", "seeds", "test"}
+
+
+def _fail(claim_id: str, field_name: str, value: Any, fix: str) -> ClaimSpecError:
+    return ClaimSpecError(f"claim {claim_id!r}: field {field_name!r} = {value!r}: {fix}")
+
+
+def parse_expression(claim_id: str, field_name: str, value: ExprLike) -> sympy.Expr:
+    """Parse a claimed expression; every free symbol is taken positive (constants, ``t``)."""
+    try:
+        expr = sympy.sympify(value) if isinstance(value, str) else sympy.sympify(value)
+    except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
+        raise _fail(claim_id, field_name, value, f"sympy cannot parse it ({exc.__class__.__name__})") from None
+    if not isinstance(expr, sympy.Expr):
+        raise _fail(claim_id, field_name, value, "expected an algebraic expression")
+    positive = {s: sympy.Symbol(s.name, positive=True) for s in expr.free_symbols}
+    return expr.xreplace(positive)
+
+
+def validate(claim: Claim) -> Claim:
+    """Check a claim's fields at the boundary; raise :class:`ClaimSpecError` naming the field."""
+    cid = getattr(claim, "id", "?")
+    if not isinstance(cid, str) or not _ID.match(cid):
+        raise _fail(str(cid), "id", cid, "use a lower-case slug such as 'least-squares/gd-linear-rate'")
+    if not isinstance(claim.citation, Citation) or not claim.citation.locator:
+        raise _fail(cid, "citation", claim.citation, "give a Citation with a locator ('Theorem 3.1')")
+    if type(claim.test) not in KIND_OF_TEST:
+        raise _fail(cid, "test", claim.test, "use one of Bound, Rate, Threshold, Scaling, Comparison")
+    for name in ("problem", "method"):
+        if not callable(getattr(claim, name)):
+            raise _fail(cid, name, getattr(claim, name), "pass a function")
+    if claim.expected not in ("consistent", "violated"):
+        raise _fail(cid, "expected", claim.expected, "use 'consistent' or 'violated' (a negative control)")
+    if not isinstance(claim.seeds, int) or claim.seeds < 1:
+        raise _fail(cid, "seeds", claim.seeds, "use a positive integer (8 or more for a rate)")
+    unknown = set(claim.quick) - _QUICK_KEYS
+    if unknown:
+        raise _fail(cid, "quick", sorted(unknown), f"allowed keys are {sorted(_QUICK_KEYS)}")
+    for key, values in claim.grid.items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
+            raise _fail(cid, f"grid[{key!r}]", values, "give a non-empty list of values")
+    if claim.kind != "comparison":
+        parse_expression(cid, "claimed", claim.claimed)
+    test = claim.test
+    if isinstance(test, Scaling) and len(test.values) < 3:
+        raise _fail(cid, "test.values", test.values, "sweep at least 3 values to fit an exponent")
+    if isinstance(test, (Rate, Scaling)) and test.tolerance <= 0:
+        raise _fail(cid, "test.tolerance", test.tolerance, "use a positive tolerance")
+    return claim

@@ -1,0 +1,21 @@
+r"""Canonical sympy symbols for claimed expressions, all positive.
+
+A claim names instance constants by these symbols (``L``, ``mu``, ``trace_H``, ...);
+``t`` is the iteration counter. Any other name works as well: ``symbol("kappa")``.
+"""
+import sympy
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """A positive symbol, as every constant and counter in a claimed expression is."""
+    return sympy.Symbol(name, positive=True)
+
+
+t = symbol("t")
+L = symbol("L")
+mu = symbol("mu")
+lambda_max = symbol("lambda_max")
+trace_H = symbol("trace_H")
+gap0 = symbol("gap0")
+dist0 = symbol("dist0")
+B = symbol("batch_size")

@@ -1,0 +1,1 @@
+"""How a claim becomes a verdict: one module per test kind, the runner, the report."""

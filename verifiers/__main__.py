@@ -1,0 +1,99 @@
+r"""``python -m verifiers [TARGET ...] [--quick] [--out DIR] [--workers N] [--seed S] [-k SUBSTRING]``
+
+A TARGET is a claim id, a folder or a ``.py`` claim file (default: the whole catalogue
+in ``theory/claims``). Prints a progress line per claim and a verdict table, and writes
+``index.html``, one PNG per claim and ``results.json`` under ``--out``.
+
+Exit status: 0 when every verdict equals its claim's expected verdict; 1 when one does
+not; 2 when a claim file could not be loaded (the others still run) or nothing matched.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from verifiers.catalog import discover
+from verifiers.pool import run_all
+from verifiers.report import write_report
+
+_PACKAGES = ("numpy", "scipy", "numba", "sympy", "matplotlib", "cvxpy", "hypothesis")
+
+
+def versions() -> dict:
+    found = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def _number(x) -> str:
+    return "—" if x is None else f"{x:.4g}"
+
+
+def table(records: list[dict]) -> str:
+    """The verdict table: claim, paper, kind, verdict, expected, estimate against claimed, seconds."""
+    header = ("claim", "paper", "kind", "verdict", "expected", "estimate [CI] vs claimed", "s")
+    rows = []
+    for r in records:
+        ci = f" [{_number(r['ci'][0])}, {_number(r['ci'][1])}]" if r.get("ci") else ""
+        estimate = f"{_number(r['estimate'])}{ci} vs {_number(r.get('claimed_value'))}" \
+            if r["estimate"] is not None else "—"
+        paper = r.get("paper", "")
+        flag = "" if r["status"] == r["expected"] else " !!"
+        rows.append((r["id"], paper, r["kind"], r["status"] + flag, r["expected"], estimate, f"{r['seconds']:.1f}"))
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def parse(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m verifiers", description=__doc__.split("\n\n")[1])
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help="claim id, folder or .py claim file")
+    parser.add_argument("--quick", action="store_true", help="run each claim on its quick grid")
+    parser.add_argument("--out", default="reports", help="report folder (default: reports)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="worker processes (default: cores)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default: 0)")
+    parser.add_argument("-k", dest="keyword", default="", help="only claims whose id or title contains this")
+    args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
+    if args.seed < 0:
+        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    entries, errors = discover(args.targets, args.keyword)
+    for message in errors:
+        print(f"error: {message}", file=sys.stderr)
+    if not entries:
+        print("error: no claim to run", file=sys.stderr)
+        return 2
+    profile = "quick" if args.quick else "full"
+    print(f"running {len(entries)} claims ({profile} grids, seed {args.seed}, {args.workers} workers)",
+          file=sys.stderr, flush=True)
+    records, interrupted = run_all(entries, quick=args.quick, root_seed=args.seed, workers=args.workers)
+    print(table(records))
+    meta = {"command": " ".join(["python -m verifiers", *(argv if argv is not None else sys.argv[1:])]),
+            "root_seed": args.seed, "profile": profile, "date": dt.datetime.now(dt.timezone.utc).isoformat(
+                timespec="seconds"), "load_errors": errors, "interrupted": interrupted}
+    index = write_report(records, Path(args.out), versions=versions(), meta=meta)
+    matched = sum(r["status"] == r["expected"] for r in records)
+    print(f"\n{matched} of {len(records)} claims gave their expected verdict; report: {index}")
+    if errors:
+        return 2
+    return 0 if matched == len(records) == len(entries) and not interrupted else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+r"""Run claims in worker processes, with a time budget per claim and a progress line each.
+
+One process per claim (forked, so claims defined in files anywhere on disk need no
+pickling), at most ``workers`` at a time. A claim past its ``time_budget`` is stopped and
+reported as ``error``; a crashed worker too. Ctrl-C stops the workers and returns what
+finished. Results do not depend on the worker count: each claim's seeds derive from the
+root seed and its own id (``verifiers.run.streams``).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from multiprocessing.connection import wait
+from typing import Callable, Optional, Sequence
+
+from verifiers.catalog import Entry
+from verifiers.run import run_claim
+
+_ENTRIES: Sequence[Entry] = ()  # read by forked children: set before the first fork
+
+
+def _child(index: int, quick: bool, root_seed: int, connection) -> None:
+    entry = _ENTRIES[index]
+    record = run_claim(entry.claim, quick=quick, root_seed=root_seed)
+    record["source"] = str(entry.source)
+    connection.send(record)
+    connection.close()
+
+
+def _failed(entry: Entry, reason: str, seconds: float, root_seed: int) -> dict:
+    return {
+        "id": entry.claim.id, "title": entry.claim.title, "citation": entry.claim.citation.short(), "paper": entry.claim.citation.short(),
+        "citation_url": entry.claim.citation.url, "family": entry.claim.family, "kind": entry.claim.kind,
+        "status": "error", "expected": entry.claim.expected, "claimed": str(entry.claim.claimed),
+        "estimate": None, "ci": None, "claimed_value": None, "evidence": {}, "reason": reason,
+        "seconds": round(seconds, 3), "seed": root_seed, "statement": entry.claim.statement,
+        "provenance": entry.claim.provenance, "measured": entry.claim.measured,
+        "assumptions": list(entry.claim.assumptions), "traceback": None, "plots": [], "source": str(entry.source)}
+
+
+def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> None:
+    mark = "ok " if record["status"] == record["expected"] else "!! "
+    print(f"[{done:>{len(str(total))}}/{total}] {mark}{record['status']:<12} {record['id']} "
+          f"({record['seconds']:.1f} s)", file=stream, flush=True)
+
+
+def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int] = None,
+            on_done: Callable[[int, int, dict], None] = progress_line) -> tuple[list[dict], bool]:
+    """Run every entry; returns the records in catalogue order and whether Ctrl-C cut the run."""
+    global _ENTRIES
+    _ENTRIES = list(entries)
+    context = mp.get_context("fork")
+    workers = max(1, workers or os.cpu_count() or 1)
+    pending = list(range(len(entries)))
+    running: dict = {}  # sentinel -> (index, process, connection, started)
+    records: dict[int, dict] = {}
+    interrupted = False
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                index = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(index, quick, root_seed, send), daemon=True)
+                process.start()
+                send.close()
+                running[process.sentinel] = (index, process, receive, time.perf_counter())
+            _collect(running, records, root_seed, on_done, len(entries))
+    except KeyboardInterrupt:
+        interrupted = True
+        for index, process, receive, _ in running.values():
+            process.terminate()
+            process.join()
+        print(f"\ninterrupted: {len(records)} of {len(entries)} claims finished and are kept", file=sys.stderr)
+    return [records[i] for i in sorted(records)], interrupted
+
+
+def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) -> None:
+    """Wait briefly for a worker to finish; stop those past their time budget."""
+    ready = wait([r[2] for r in running.values()] + list(running), timeout=0.5)
+    now = time.perf_counter()
+    for sentinel, (index, process, receive, started) in list(running.items()):
+        entry, seconds = _ENTRIES[index], now - started
+        record = None
+        if receive in ready or sentinel in ready:
+            try:
+                record = receive.recv() if receive.poll() else None
+            except (EOFError, OSError):
+                record = None
+            if record is None and process.is_alive():
+                continue
+            if record is None:
+                process.join()
+                record = _failed(entry, f"worker died (exit code {process.exitcode}) before reporting", seconds,
+                                 root_seed)
+        elif seconds > entry.claim.time_budget:
+            process.terminate()
+            record = _failed(entry, f"stopped: past its time budget of {entry.claim.time_budget:g} s", seconds,
+                             root_seed)
+        if record is None:
+            continue
+        process.join()
+        receive.close()
+        del running[sentinel]
+        records[index] = record
+        on_done(len(records), total, record)

@@ -1,0 +1,215 @@
+r"""Run one claim: draw its instances, run its method, hand the traces to its verifier.
+
+``run_claim(claim, quick=..., root_seed=...)`` is the single orchestrator; it returns
+the result record (the row of ``results.json``, with plot payloads). Seeds: the claim
+gets ``SeedSequence(root_seed, spawn_key=(crc32(id), grid_point, seed))``, split into
+one stream for the problem and one for the method, so a claim's numbers depend on the
+root seed and its own id only (not on the order of the catalogue or the worker count).
+Every exception in a claim's code becomes an ``error`` record with its message and
+traceback; nothing propagates.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+import traceback
+import zlib
+from dataclasses import replace
+from typing import Any, Callable
+
+import numpy as np
+
+from theory.claim import Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, parse_expression
+from verifiers import assumptions, bound, comparison, rate, scaling, threshold
+from verifiers.expressions import curve, decay_form, resolve_params, value
+from verifiers.verdict import Verdict, combine
+
+
+def effective(claim: Claim, quick: bool) -> Claim:
+    """The claim with its quick overrides applied (dict fields are merged, others replaced)."""
+    if not quick or not claim.quick:
+        return claim
+    changes: dict[str, Any] = {}
+    for key, override in claim.quick.items():
+        current = getattr(claim, key)
+        changes[key] = {**current, **override} if isinstance(current, dict) and isinstance(override, dict) else override
+    return replace(claim, **changes)
+
+
+def grid_points(claim: Claim) -> list[tuple[str, dict]]:
+    """Every combination of the grid's values, with a label such as ``condition_number=100``."""
+    if not claim.grid:
+        return [("", dict(claim.problem_params))]
+    keys = list(claim.grid)
+    points = []
+    for combo in itertools.product(*(claim.grid[k] for k in keys)):
+        label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
+        points.append((label, {**claim.problem_params, **dict(zip(keys, combo))}))
+    return points
+
+
+def streams(root_seed: int, claim_id: str, point: int, seed: int) -> tuple[np.random.SeedSequence, ...]:
+    """Independent (problem, method) seed sequences for one seed of one grid point."""
+    sequence = np.random.SeedSequence(root_seed, spawn_key=(zlib.crc32(claim_id.encode()), point, seed))
+    return tuple(sequence.spawn(2))
+
+
+class _Invalid(Exception):
+    """An instance broke an assumption: the claim was not tested."""
+
+
+class _Context:
+    """What every kind needs for one grid point: the instances and how to run the method."""
+
+    def __init__(self, claim: Claim, problem_params: dict, point: int, root_seed: int):
+        self.claim = claim
+        self.instances, self.method_seeds, self.unchecked = [], [], set()
+        for s in range(claim.seeds):
+            problem_seed, method_seed = streams(root_seed, claim.id, point, s)
+            instance = claim.problem(np.random.default_rng(problem_seed), **problem_params)
+            broken, unchecked = assumptions.check(instance, claim.assumptions)
+            if broken:
+                raise _Invalid(f"seed {s}: {broken}")
+            self.unchecked.update(unchecked)
+            self.instances.append(instance)
+            self.method_seeds.append(method_seed)
+
+    def params(self, instance, extra: dict | None = None) -> dict:
+        resolved = resolve_params(self.claim.method_params, instance.constants, self.claim.id)
+        return {**resolved, **(extra or {})}
+
+    def run(self, s: int, extra: dict | None = None, method: Callable | None = None, params: dict | None = None):
+        """The method on seed ``s``; a fresh generator from the same stream each time
+        (common random numbers across bisection steps and compared methods)."""
+        instance = self.instances[s]
+        rng = np.random.default_rng(self.method_seeds[s])
+        arguments = params if params is not None else self.params(instance, extra)
+        return (method or self.claim.method)(instance, rng, **arguments)
+
+
+def _bound(ctx: _Context, expr) -> Verdict:
+    runs, t = [], None
+    for s, instance in enumerate(ctx.instances):
+        trace = ctx.run(s)
+        t = trace.t
+        runs.append((trace.values, curve(expr, "t", instance.constants, trace.t, claim_id=ctx.claim.id)))
+    return bound.decide(t, runs, ctx.claim.test, ylabel=ctx.claim.measured)
+
+
+def _rate(ctx: _Context, expr) -> Verdict:
+    runs, t, form, burn_in = [], None, None, 0.0
+    for s, instance in enumerate(ctx.instances):
+        trace = ctx.run(s)
+        t = trace.t
+        form = decay_form(expr, "t", instance.constants, claim_id=ctx.claim.id)
+        prefactor = curve(form.prefactor, "t", {}, trace.t, claim_id=ctx.claim.id)
+        runs.append((trace.values, prefactor, form.slope))
+        burn_in = value(ctx.claim.test.burn_in, instance.constants, claim_id=ctx.claim.id, field_name="test.burn_in")
+    label = ctx.claim.measured if form.prefactor == 1 else f"{ctx.claim.measured} / ({form.prefactor})"
+    return rate.decide(t, runs, ctx.claim.test, form=form.form, burn_in=burn_in, ylabel=label)
+
+
+def _locate(ctx: _Context, s: int, test: Threshold, extra: dict | None = None) -> threshold.Bracket:
+    instance = ctx.instances[s]
+    lo, hi = (value(v, instance.constants, claim_id=ctx.claim.id, field_name="test.bracket") for v in test.bracket)
+
+    def unstable_at(x: float, width: float) -> bool:
+        params = {**(extra or {}), test.parameter: x}
+        if test.horizon:
+            params[test.horizon] = threshold.horizon_for(width, test)
+        return threshold.is_unstable(ctx.run(s, params).values, test.divergence)
+
+    return threshold.locate(unstable_at, lo, hi, test)
+
+
+def _threshold(ctx: _Context, expr) -> Verdict:
+    test = ctx.claim.test
+    brackets = [_locate(ctx, s, test) for s in range(len(ctx.instances))]
+    claimed = [value(expr, i.constants, claim_id=ctx.claim.id, field_name="claimed") for i in ctx.instances]
+    return threshold.decide(brackets, claimed, test)
+
+
+def _scaling(ctx: _Context, expr) -> Verdict:
+    test = ctx.claim.test
+    x = np.asarray(test.values, dtype=np.float64)
+    costs = np.empty((len(ctx.instances), x.size))
+    for s in range(len(ctx.instances)):
+        for k, v in enumerate(test.values):
+            if isinstance(test.cost, Threshold):
+                b = _locate(ctx, s, test.cost, {test.parameter: v})
+                costs[s, k] = np.sqrt(b.lo * b.hi) if b.lo and b.hi else np.nan
+            else:
+                costs[s, k] = test.cost(ctx.run(s, {test.parameter: v}))
+    form = decay_form(expr, test.parameter, ctx.instances[0].constants, claim_id=ctx.claim.id)
+    if form.form != "power":
+        raise ClaimSpecError(f"claim {ctx.claim.id!r}: field 'claimed' = {str(expr)!r} is not a power law "
+                             f"in {test.parameter!r}, which a Scaling test needs")
+    prefactor = curve(form.prefactor, test.parameter, {}, x, claim_id=ctx.claim.id)
+    name = getattr(test.cost, "__name__", "threshold" if isinstance(test.cost, Threshold) else "cost")
+    return scaling.decide(x, costs, prefactor, form.slope, test, ylabel=ctx.claim.measured or name)
+
+
+def _comparison(ctx: _Context, expr) -> Verdict:
+    test: Comparison = ctx.claim.test
+    a, b = np.empty(len(ctx.instances)), np.empty(len(ctx.instances))
+    for s, instance in enumerate(ctx.instances):
+        params_a = ctx.params(instance)
+        params_b = {**params_a, **resolve_params(test.other_params, instance.constants, ctx.claim.id, "other_params")}
+        a[s] = test.statistic(ctx.run(s, params=params_a))
+        b[s] = test.statistic(ctx.run(s, method=test.other_method, params=params_b))
+    name = getattr(test.statistic, "__name__", "statistic")
+    return comparison.decide(a, b, test, statistic_name=f"{ctx.claim.measured}: {name}" if ctx.claim.measured else name)
+
+
+_KINDS = {Bound: _bound, Rate: _rate, Threshold: _threshold, Scaling: _scaling, Comparison: _comparison}
+
+
+def _claimed_text(claim: Claim) -> str:
+    if claim.kind == "comparison":
+        return str(claim.claimed)
+    return str(parse_expression(claim.id, "claimed", claim.claimed))
+
+
+def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
+    """Run one claim on every grid point and return its result record."""
+    started = time.perf_counter()
+    record = {"id": claim.id, "title": claim.title, "citation": "", "citation_url": "", "paper": "", "family": claim.family,
+              "kind": claim.kind, "status": "error", "expected": claim.expected, "claimed": str(claim.claimed),
+              "estimate": None, "ci": None, "claimed_value": None, "evidence": {}, "reason": "", "seconds": 0.0,
+              "seed": root_seed, "statement": claim.statement, "provenance": claim.provenance,
+              "measured": claim.measured, "assumptions": list(claim.assumptions), "traceback": None, "plots": []}
+    try:
+        c = claim.citation
+        record.update(citation=f"{c.authors} ({c.year}). {c.title}. {c.venue}. {c.locator}.", citation_url=c.url,
+                      paper=c.short())
+        claim = effective(claim, quick)
+        record["claimed"] = _claimed_text(claim)
+        expr = None if claim.kind == "comparison" else parse_expression(claim.id, "claimed", claim.claimed)
+        verdicts, labels, unchecked = [], [], set()
+        for point, (label, problem_params) in enumerate(grid_points(claim)):
+            try:
+                ctx = _Context(claim, problem_params, point, root_seed)
+            except _Invalid as exc:
+                verdicts.append(Verdict("invalid", f"{label + ': ' if label else ''}{exc}"))
+                labels.append(label)
+                continue
+            unchecked |= ctx.unchecked
+            verdicts.append(_KINDS[type(claim.test)](ctx, expr))
+            labels.append(label)
+        verdict, label = combine(verdicts, labels)
+        evidence = dict(verdict.evidence)
+        if label:
+            evidence["grid_point"] = label
+        if unchecked:
+            evidence["unchecked_assumptions"] = sorted(unchecked)
+        record.update(status=verdict.status, reason=(f"[{label}] " if label else "") + verdict.reason,
+                      estimate=verdict.estimate, ci=list(verdict.ci) if verdict.ci else None,
+                      claimed_value=verdict.claimed_value, evidence=evidence,
+                      plots=[{**v.plot, "label": lab} for v, lab in zip(verdicts, labels) if v.plot])
+    except ClaimSpecError as exc:
+        record.update(status="error", reason=str(exc))
+    except Exception as exc:  # a claim's own code raised: record it and let the run go on
+        record.update(status="error", reason=f"{type(exc).__name__}: {exc}".splitlines()[0],
+                      traceback=traceback.format_exc())
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    return record

@@ -1,0 +1,113 @@
+r"""Thresholds: a critical parameter located by bracketing and bisection.
+
+Statistical rule (``../shared/VERIFICATION.md``, "Locating a threshold"). A run is
+*unstable* when its trace is non-finite or grows by ``divergence`` from its first value
+(the worst replica counts). From ``bracket = (stable, unstable)``, widened by factors of
+2 if either end is wrong, bisect on a log scale until the relative width is at most
+``rel_width``. Near the threshold growth is slow, so the method's horizon (``n_iter``)
+is :math:`\lceil 2\log(\text{divergence})/w\rceil` at relative width :math:`w`.
+
+Per instance, with claimed value :math:`c` and located bracket :math:`[l, h]`:
+``two-sided``: consistent when :math:`[l,h]` meets :math:`[c(1-r), c(1+r)]`;
+``upper`` (threshold :math:`\le c`): violated when :math:`l > c(1+r)`;
+``lower`` (threshold :math:`\ge c`): violated when :math:`h < c(1-r)`.
+One refuting instance refutes the claim; a bracket that cannot be found is inconclusive.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from theory.claim import Threshold
+from verifiers.verdict import Verdict
+
+_MAX_WIDENINGS = 40
+
+
+def is_unstable(values: np.ndarray, divergence: float) -> bool:
+    """Non-finite anywhere, or the last value above ``divergence`` times the first."""
+    values = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(values).all():
+        return True
+    first, last = np.abs(values[:, 0]), np.abs(values[:, -1])
+    return bool(np.any(last > divergence * np.maximum(first, np.finfo(float).tiny)))
+
+
+@dataclass(frozen=True)
+class Bracket:
+    lo: Optional[float]  # the largest value seen stable
+    hi: Optional[float]  # the smallest value seen unstable
+    evaluations: int
+    reason: str = ""
+
+
+def horizon_for(width: float, test: Threshold) -> int:
+    """Iterations needed to see growth by ``divergence`` at relative distance ``width``."""
+    return int(min(test.max_horizon, math.ceil(2 * math.log(test.divergence) / max(width, 1e-12))))
+
+
+def locate(unstable_at: Callable[[float, float], bool], lo: float, hi: float, test: Threshold) -> Bracket:
+    """Bisect ``unstable_at(value, width)`` from ``(lo, hi)``; ``width`` sets the horizon."""
+    if not (lo > 0 and hi > lo):
+        return Bracket(None, None, 0, f"the bracket must satisfy 0 < stable < unstable, got ({lo:g}, {hi:g})")
+    count, width = 0, hi / lo - 1
+    for _ in range(_MAX_WIDENINGS):
+        count += 1
+        if not unstable_at(lo, width):
+            break
+        lo, width = lo / 2, hi / (lo / 2) - 1
+    else:
+        return Bracket(None, lo, count, f"still unstable at {lo:g}: no stable value found")
+    for _ in range(_MAX_WIDENINGS):
+        count += 1
+        if unstable_at(hi, width):
+            break
+        lo, hi, width = hi, hi * 2, 1.0
+    else:
+        return Bracket(lo, None, count, f"still stable at {hi:g}: no divergence found")
+    while hi / lo - 1 > test.rel_width:
+        middle = math.sqrt(lo * hi)
+        count += 1
+        if unstable_at(middle, hi / lo - 1):
+            hi = middle
+        else:
+            lo = middle
+    return Bracket(lo, hi, count)
+
+
+def decide(brackets: Sequence[Bracket], claimed: Sequence[float], test: Threshold, *, parameter: str = "") -> Verdict:
+    """Decide a threshold claim from the located brackets of every instance."""
+    instances = [{"lo": b.lo, "hi": b.hi, "claimed": float(c)} for b, c in zip(brackets, claimed)]
+    plot = {"kind": "threshold", "parameter": parameter or test.parameter, "instances": instances,
+            "rtol": test.rtol, "side": test.side}
+    failed = [b for b in brackets if b.lo is None or b.hi is None]
+    if failed:
+        return Verdict("inconclusive", f"no bracket for {len(failed)} instance(s): {failed[0].reason}", plot=plot,
+                       evidence={"evaluations": sum(b.evaluations for b in brackets)})
+    r = test.rtol
+    refuting = []
+    for i, (b, c) in enumerate(zip(brackets, claimed)):
+        if test.side == "two-sided":
+            bad = b.lo > c * (1 + r) or b.hi < c * (1 - r)
+        elif test.side == "upper":
+            bad = b.lo > c * (1 + r)
+        else:
+            bad = b.hi < c * (1 - r)
+        if bad:
+            refuting.append(i)
+    ratios = np.array([math.sqrt(b.lo * b.hi) / c for b, c in zip(brackets, claimed)])
+    worst = refuting[0] if refuting else int(np.argmax(np.abs(np.log(ratios))))
+    b, c = brackets[worst], float(claimed[worst])
+    evidence = {"instances": len(brackets), "refuting_instances": len(refuting), "rtol": r, "side": test.side,
+                "ratio_range": [float(ratios.min()), float(ratios.max())], "worst_instance": worst,
+                "bracket": [b.lo, b.hi], "evaluations": sum(x.evaluations for x in brackets)}
+    common = dict(estimate=math.sqrt(b.lo * b.hi), ci=(b.lo, b.hi), claimed_value=c, evidence=evidence, plot=plot)
+    relation = {"two-sided": "equals", "upper": "is at most", "lower": "is at least"}[test.side]
+    if refuting:
+        return Verdict("violated", f"on {len(refuting)} of {len(brackets)} instances the located threshold "
+                       f"[{b.lo:.6g}, {b.hi:.6g}] contradicts that it {relation} {c:.6g} (rtol {r:g})", **common)
+    return Verdict("consistent", f"on all {len(brackets)} instances the located threshold {relation} the claimed "
+                   f"value within rtol {r:g}; located/claimed in [{ratios.min():.4g}, {ratios.max():.4g}]", **common)
