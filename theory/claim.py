@@ -99,7 +99,7 @@ class Threshold:
     relative width ``rel_width``. A run is unstable when its trace is non-finite or
     grows by ``divergence`` from its first value. Near the threshold growth is slow,
     so the method parameter named ``horizon`` (the iteration count) is set to
-    :math:`\lceil 2\log(\text{divergence}) / w \rceil` at relative bracket width ``w``.
+    :math:`\lceil 2\log(\text{divergence}) / w \rceil` for the final relative width ``w``.
 
     ``side``: ``"two-sided"``, the claimed value is the threshold (within ``rtol``);
     ``"upper"``, the threshold is at most the claimed value; ``"lower"``, at least.
@@ -248,3 +248,15 @@ def validate(claim: Claim) -> Claim:
     if isinstance(test, (Rate, Scaling)) and test.tolerance <= 0:
         raise _fail(cid, "test.tolerance", test.tolerance, "use a positive tolerance")
     return claim
+
+
+def control(claim: Claim, *, suffix: str, why: str, **changes: Any) -> Claim:
+    """A negative control of ``claim``: the same experiment with one thing made false.
+
+    ``changes`` replaces fields (typically ``claimed`` or ``test``); ``why`` says why
+    the experiment must refute it and is kept as the control's provenance.
+    """
+    from dataclasses import replace
+
+    return replace(claim, id=f"{claim.id}/control-{suffix}", title=f"Control: {claim.title}", expected="violated",
+                   provenance=why, **changes)

@@ -26,7 +26,7 @@ def _eigenvalues(instance) -> Optional[np.ndarray]:
 
 
 def smooth(instance) -> Optional[str]:
-    """:math:`\nabla^2 f \preceq L I`: the largest Hessian eigenvalue is at most ``L``."""
+    r""":math:`\nabla^2 f \preceq L I`: the largest Hessian eigenvalue is at most ``L``."""
     lam = _eigenvalues(instance)
     if lam is None:
         return None
@@ -64,14 +64,28 @@ def separable(instance) -> Optional[str]:
     return None if margin > 0 else f"the stored separator has margin {margin:.3g} <= 0"
 
 
-CHECKS: Mapping[str, Callable] = {
-    "quadratic": lambda instance: None if _hessian(instance) is not None else None,
-    "L-smooth": smooth,
-    "strongly-convex": strongly_convex,
-    "convex": lambda instance: None,
-    "interpolation": interpolation,
-    "linearly-separable": separable,
-    "lipschitz": lambda instance: None if instance.constants.get("lipschitz", 1.0) > 0 else "no Lipschitz constant",
+def positive_semidefinite(instance) -> Optional[str]:
+    r"""A convex quadratic: the Hessian :math:`H \succeq 0`."""
+    lam = _eigenvalues(instance)
+    if lam is None:
+        return None
+    return None if lam.min() >= -RTOL * max(lam.max(), 1.0) else f"lambda_min(H) = {lam.min():.3g} < 0"
+
+
+def lipschitz(instance) -> Optional[str]:
+    """A positive Lipschitz constant ``lipschitz`` among the constants."""
+    G = instance.constants.get("lipschitz")
+    return None if G is not None and G > 0 else f"no positive constant 'lipschitz' (got {G!r})"
+
+
+# name -> (the data key the check reads, the check); without that key the name is reported unchecked
+CHECKS: Mapping[str, tuple[Optional[str], Callable]] = {
+    "convex-quadratic": ("H", positive_semidefinite),
+    "L-smooth": ("H", smooth),
+    "strongly-convex": ("H", strongly_convex),
+    "interpolation": ("A", interpolation),
+    "linearly-separable": ("features", separable),
+    "lipschitz": (None, lipschitz),
 }
 
 
@@ -79,10 +93,10 @@ def check(instance, names) -> tuple[Optional[str], list[str]]:
     """The first broken assumption's message (or None) and the names that could not be checked."""
     unchecked = []
     for name in names:
-        needs_data = {"L-smooth": "H", "strongly-convex": "H", "interpolation": "A", "linearly-separable": "features"}
-        if name in needs_data and needs_data[name] not in instance.data:
+        needs, test = CHECKS[name]
+        if needs is not None and needs not in instance.data:
             unchecked.append(name)
-        message = CHECKS[name](instance)
+        message = test(instance)
         if message:
             return f"assumption {name!r} fails on the instance: {message}", unchecked
     return None, unchecked

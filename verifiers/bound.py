@@ -58,14 +58,14 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray]], test: B
 def _decide(t, runs, test):
     rows, skipped = _ratios(t, runs, test)
     ratios = np.stack([r for row in rows for r in row]) if test.statistic == "each" else np.vstack(rows)
-    if np.isnan(ratios).all():
-        return Verdict("inconclusive", "every point lies below the floating-point floor of the bound",
-                       evidence={"points_below_floor": skipped})
     measured_nonfinite = [np.where(~np.isfinite(np.asarray(m)))[1] for m, _ in runs]
-    if any(idx.size for idx in measured_nonfinite):
+    if any(idx.size for idx in measured_nonfinite):  # before the floor: a NaN first value skips every point
         first = min(float(t[idx.min()]) for idx in measured_nonfinite if idx.size)
         return Verdict("error", f"the measured quantity is not finite from t = {first:g} on",
                        evidence={"first_nonfinite_t": first})
+    if np.isnan(ratios).all():
+        return Verdict("inconclusive", "every point lies below the floating-point floor of the bound",
+                       evidence={"points_below_floor": skipped})
     if test.statistic == "each":
         return _decide_each(t, ratios, test, skipped)
     return _decide_mean(t, ratios, test, skipped)

@@ -79,17 +79,29 @@ class DecayForm:
     prefactor: sympy.Expr  # g / rho^t or g / t^p, in the variable only
 
 
+def _prefactor(log_g: sympy.Expr, t: sympy.Symbol, linear: sympy.Expr) -> sympy.Expr:
+    """exp(log g - linear) keeping only what depends on t; a leftover multiple of t below
+    1e-9 of the rate is round-off of the limit and dropped."""
+    rest = sympy.expand(log_g - linear)
+    coefficient = rest.coeff(t, 1)
+    if coefficient.is_number and linear != 0 and abs(float(coefficient)) < 1e-9 * abs(float(linear.coeff(t, 1))):
+        rest = sympy.expand(rest - coefficient * t)
+    terms = sympy.Add.make_args(rest)
+    varying = sympy.Add(*[term for term in terms if term.has(t)])
+    return sympy.simplify(sympy.exp(varying))
+
+
 @lru_cache(maxsize=256)
 def _decay_form(numeric: sympy.Expr, variable: str) -> DecayForm:
     t = sympy.Symbol(variable, positive=True)
     log_g = sympy.expand_log(sympy.log(numeric), force=True)
     log_rho = sympy.limit(log_g / t, t, sympy.oo)
     if log_rho.is_finite and log_rho != 0:
-        return DecayForm("linear", float(log_rho), sympy.simplify(numeric * sympy.exp(-log_rho * t)))
+        return DecayForm("linear", float(log_rho), _prefactor(log_g, t, log_rho * t))
     exponent = sympy.limit(log_g / sympy.log(t), t, sympy.oo)
     if not exponent.is_finite:
         raise ValueError(f"{numeric} is neither a linear rate nor a power law in {variable}")
-    return DecayForm("power", float(exponent), sympy.simplify(numeric * t ** (-exponent)))
+    return DecayForm("power", float(exponent), _prefactor(log_g, t, exponent * sympy.log(t)))
 
 
 def decay_form(expr: sympy.Expr, variable: str, constants: Mapping[str, float], *, claim_id: str = "?",

@@ -97,7 +97,7 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
     intercepts = np.array([c for _, c in fits])
     plot.update(fitted_slope=float(slopes.mean()), fitted_intercept=float(intercepts.mean()),
                 claimed_slope=float(claimed.mean()))
-    drift = _slope_drift(xw, logs.mean(axis=0), form, float(claimed.mean()))
+    drift = _slope_drift(xw, logs.mean(axis=0), form)
     statistic = slopes if form == "power" else slopes / claimed
     centre, ci = mean_ci(statistic, test.confidence, seed=seed)
     allowed = band(float(claimed.mean()), test.tolerance, test.side, form)
@@ -124,19 +124,23 @@ def _shown(form, centre, ci, slopes, claimed):
     if form == "power":
         return centre, ci, float(claimed.mean())
     log_rho = float(claimed.mean())
-    return float(np.exp(slopes.mean())), (float(np.exp(ci[0] * log_rho)), float(np.exp(ci[1] * log_rho))), \
-        float(np.exp(log_rho))
+    ends = sorted((float(np.exp(ci[0] * log_rho)), float(np.exp(ci[1] * log_rho))))
+    return float(np.exp(slopes.mean())), (ends[0], ends[1]), float(np.exp(log_rho))
 
 
-def _slope_drift(x, log_curve, form, claimed_slope) -> float:
-    """|slope on the first half - slope on the second half| (relative to the claim for linear)."""
+def _slope_drift(x, log_curve, form) -> float:
+    """|slope on the first half - slope on the second half|; for a linear rate relative to the
+    slope over the whole window (a property of the measurement, not of the claim)."""
     mid = 0.5 * (x[0] + x[-1])
     first, second = x <= mid, x >= mid
     if first.sum() < 2 or second.sum() < 2:
         return 0.0
     s1, _ = slope(x[first], log_curve[first])
     s2, _ = slope(x[second], log_curve[second])
-    return float(abs(s1 - s2) if form == "power" else abs(s1 - s2) / abs(claimed_slope))
+    if form == "power":
+        return float(abs(s1 - s2))
+    overall, _ = slope(x, log_curve)
+    return float(abs(s1 - s2) / max(abs(overall), np.finfo(float).tiny))
 
 
 def _plot(t, curves, window, form, ylabel):

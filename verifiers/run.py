@@ -113,10 +113,10 @@ def _locate(ctx: _Context, s: int, test: Threshold, extra: dict | None = None) -
     instance = ctx.instances[s]
     lo, hi = (value(v, instance.constants, claim_id=ctx.claim.id, field_name="test.bracket") for v in test.bracket)
 
-    def unstable_at(x: float, width: float) -> bool:
+    def unstable_at(x: float) -> bool:
         params = {**(extra or {}), test.parameter: x}
         if test.horizon:
-            params[test.horizon] = threshold.horizon_for(width, test)
+            params[test.horizon] = threshold.horizon_for(test)
         return threshold.is_unstable(ctx.run(s, params).values, test.divergence)
 
     return threshold.locate(unstable_at, lo, hi, test)

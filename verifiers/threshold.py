@@ -44,34 +44,37 @@ class Bracket:
     reason: str = ""
 
 
-def horizon_for(width: float, test: Threshold) -> int:
-    """Iterations needed to see growth by ``divergence`` at relative distance ``width``."""
-    return int(min(test.max_horizon, math.ceil(2 * math.log(test.divergence) / max(width, 1e-12))))
+def horizon_for(test: Threshold) -> int:
+    r"""Iterations after which a run at relative distance ``rel_width/2`` above the threshold
+    has grown by ``divergence``: :math:`\lceil 2\log(\text{divergence})/w\rceil`, capped at
+    ``max_horizon``. Every test uses it, so a misclassified point lies within the bracket's
+    final resolution of the threshold."""
+    return int(min(test.max_horizon, math.ceil(2 * math.log(test.divergence) / test.rel_width)))
 
 
-def locate(unstable_at: Callable[[float, float], bool], lo: float, hi: float, test: Threshold) -> Bracket:
-    """Bisect ``unstable_at(value, width)`` from ``(lo, hi)``; ``width`` sets the horizon."""
+def locate(unstable_at: Callable[[float], bool], lo: float, hi: float, test: Threshold) -> Bracket:
+    """Bisect ``unstable_at(value)`` on a log scale from ``(lo, hi)``, widening wrong ends by 2."""
     if not (lo > 0 and hi > lo):
         return Bracket(None, None, 0, f"the bracket must satisfy 0 < stable < unstable, got ({lo:g}, {hi:g})")
-    count, width = 0, hi / lo - 1
+    count = 0
     for _ in range(_MAX_WIDENINGS):
         count += 1
-        if not unstable_at(lo, width):
+        if not unstable_at(lo):
             break
-        lo, width = lo / 2, hi / (lo / 2) - 1
+        hi, lo = lo, lo / 2
     else:
-        return Bracket(None, lo, count, f"still unstable at {lo:g}: no stable value found")
+        return Bracket(None, hi, count, f"still unstable at {hi:g}: no stable value found")
     for _ in range(_MAX_WIDENINGS):
         count += 1
-        if unstable_at(hi, width):
+        if unstable_at(hi):
             break
-        lo, hi, width = hi, hi * 2, 1.0
+        lo, hi = hi, hi * 2
     else:
-        return Bracket(lo, None, count, f"still stable at {hi:g}: no divergence found")
+        return Bracket(lo, None, count, f"still stable at {lo:g}: no divergence found")
     while hi / lo - 1 > test.rel_width:
         middle = math.sqrt(lo * hi)
         count += 1
-        if unstable_at(middle, hi / lo - 1):
+        if unstable_at(middle):
             hi = middle
         else:
             lo = middle

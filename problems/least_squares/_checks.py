@@ -1,0 +1,125 @@
+"""Boundary checks and host-side randomness shared by the least-squares generators and methods.
+
+Every check raises a ``ValueError`` that names the argument, the value received and the
+fix. Randomness for the kernels is drawn here, on the host, in bounded chunks, so both
+back ends consume exactly the same numbers and memory stays flat in ``n_iter``.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from problems.types import checkpoints
+
+CHUNK_NUMBERS = 2**20  # random numbers drawn per chunk (about 8 MiB of float64)
+
+
+def real(name: str, value, *, low=-np.inf, high=np.inf, low_open=False, high_open=False,
+         fix: str = "") -> float:
+    """A finite real in the interval given by ``low``/``high`` (closed unless ``*_open``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}{_hint(fix)}")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high:
+        lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
+        raise ValueError(f"{name} must lie in {lo}{low}, {high}{hi}, got {value!r}{_hint(fix)}")
+    return value
+
+
+def positive(name: str, value, fix: str = "") -> float:
+    """A finite real ``> 0``."""
+    value = real(name, value, fix=fix)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}{_hint(fix)}")
+    return value
+
+
+def integer(name: str, value, *, low: int = 1, high: int | None = None, fix: str = "") -> int:
+    """An integer (or an integral float such as ``1e5``) in ``[low, high]``."""
+    ok = isinstance(value, numbers.Integral) or (
+        isinstance(value, float) and np.isfinite(value) and value.is_integer())
+    if isinstance(value, bool) or not ok:
+        raise ValueError(f"{name} must be an integer, got {value!r}{_hint(fix)}")
+    value = int(value)
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value}{_hint(fix)}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be at most {high}, got {value}{_hint(fix)}")
+    return value
+
+
+def choice(name: str, value, choices: Sequence[str]) -> int:
+    """The position of ``value`` in ``choices`` (the integer code the kernels use)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return list(choices).index(value)
+
+
+def generator(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"rng must be a numpy.random.Generator, got {type(rng).__name__}; "
+            "pass np.random.default_rng(seed)")
+    return rng
+
+
+def data(instance, keys: Sequence[str], method: str, makers: str) -> list[np.ndarray]:
+    """``instance.data[key]`` as C-contiguous float64 arrays (not copied when already so)."""
+    missing = [key for key in keys if key not in instance.data]
+    if missing:
+        raise ValueError(
+            f"instance {instance.name!r} lacks data {missing} that {method} needs; "
+            f"build it with {makers}")
+    return [np.ascontiguousarray(instance.data[key], dtype=np.float64) for key in keys]
+
+
+def record_points(n_iter, n_checkpoints) -> np.ndarray:
+    n_iter = integer("n_iter", n_iter, low=1)
+    n_checkpoints = integer("n_checkpoints", n_checkpoints, low=2)
+    return checkpoints(n_iter, n_checkpoints)
+
+
+def first_nonfinite(t: np.ndarray, values: np.ndarray):
+    """The first recorded ``t`` at which some replica is inf or NaN, else ``None``."""
+    bad = ~np.all(np.isfinite(values), axis=0)
+    return int(t[np.argmax(bad)]) if bad.any() else None
+
+
+def info(t: np.ndarray, values: np.ndarray, **settings) -> Mapping:
+    return {"first_nonfinite": first_nonfinite(t, values), **settings}
+
+
+def chunks(n_iter: int, numbers_per_step: int) -> Iterator[tuple[int, int]]:
+    """Consecutive step ranges ``[t0, t1)`` each needing at most ``CHUNK_NUMBERS`` draws."""
+    size = max(1, CHUNK_NUMBERS // max(1, numbers_per_step))
+    for t0 in range(0, n_iter, size):
+        yield t0, min(n_iter, t0 + size)
+
+
+def draw_batches(rng: np.random.Generator, n: int, batch_size: int, n_steps: int,
+                 replicas: int, replace: bool, impl) -> np.ndarray:
+    r"""Indices of shape ``(n_steps, replicas, batch_size)``, one batch per step and replica.
+
+    With replacement (and for ``batch_size = 1`` either way): i.i.d. uniform on
+    :math:`\{0, \dots, n-1\}` from ``rng.integers``. Without replacement: a uniformly
+    random ``batch_size``-subset, the first :math:`B` entries of a partial Fisher-Yates
+    shuffle driven by :math:`B` uniforms from ``rng.random`` (``impl._uniform_subsets``, a
+    deterministic integer transform, identical in both back ends); ``B = n`` is the whole
+    set in order and draws nothing.
+    """
+    shape = (n_steps, replicas, batch_size)
+    if replace or batch_size == 1:
+        return rng.integers(0, n, size=shape)
+    if batch_size == n:
+        return np.broadcast_to(np.arange(n), shape).copy()
+    idx = np.empty(shape, dtype=np.int64)
+    impl._uniform_subsets(rng.random(shape), n, idx)
+    return idx
+
+
+def _hint(fix: str) -> str:
+    return f"; {fix}" if fix else ""

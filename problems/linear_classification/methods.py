@@ -1,0 +1,218 @@
+r"""Logistic-regression GD with large steps, the batch perceptron, and their deviation.
+
+Tyurin (2024) [1] studies gradient descent on the logistic loss of separable data,
+
+.. math:: f(v) = \frac1n \sum_{i=1}^n \log\bigl(1 + e^{-y_i b_i^\top v}\bigr),
+          \qquad v_{t+1} = v_t + \frac{\eta}{n} \sum_{i=1}^n y_i b_i\,
+          \sigma(-y_i b_i^\top v_t), \quad v_0 = 0,
+
+and shows that as :math:`\eta \to \infty` the rescaled iterates :math:`v_t / \eta` follow
+the batch perceptron
+
+.. math:: w_{t+1} = w_t + \frac1n \sum_{i=1}^n y_i b_i \bigl[\mathbb 1\{y_i b_i^\top w_t < 0\}
+          + \tfrac12\, \mathbb 1\{y_i b_i^\top w_t = 0\}\bigr], \quad w_0 = 0,
+
+with weight :math:`\tfrac12` on ties because :math:`\sigma(0) = \tfrac12`.
+
+All three methods are deterministic; ``rng`` is accepted for a uniform signature.
+
+[1] A. Tyurin (2024). From Logistic Regression to the Perceptron Algorithm: Exploring
+    Gradient Descent with Large Step Sizes. arXiv:2412.08424.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from problems.linear_classification import _kernels, _reference
+from problems.types import Instance, Trace, checkpoints
+
+_METRICS = {
+    "loss": _kernels.METRIC_LOSS,
+    "misclassified": _kernels.METRIC_MISCLASSIFIED,
+    "perceptron_loss": _kernels.METRIC_PERCEPTRON_LOSS,
+}
+_BACKENDS = ("numba", "numpy")
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {name}={value!r}")
+    return value
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
+                         f"pass an integer of at least {minimum}")
+    return int(value)
+
+
+def _check_real(name, value, lo, hi, open_lo=False):
+    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    ok = ok and math.isfinite(value) and (value > lo if open_lo else value >= lo) and value <= hi
+    if not ok:
+        bracket = "(" if open_lo else "["
+        raise ValueError(f"{name} must be a finite number in {bracket}{lo}, {hi}], "
+                         f"got {name}={value!r}; pass a value in that range")
+    return float(value)
+
+
+def _signed_points(instance):
+    r"""The rows :math:`z_i = y_i b_i` as a C-contiguous float64 array, after checks."""
+    data = getattr(instance, "data", None)
+    if not isinstance(instance, Instance) or "features" not in data or "labels" not in data:
+        raise ValueError(f"instance must be an Instance with data 'features' and 'labels', "
+                         f"got instance={instance!r}; build one with separable_data(rng, ...)")
+    B = np.asarray(data["features"], dtype=np.float64)
+    y = np.asarray(data["labels"], dtype=np.float64)
+    if B.ndim != 2 or y.shape != (B.shape[0],) or not np.all(np.abs(y) == 1.0):
+        raise ValueError(f"instance.data must hold features (n, d) and labels (n,) in {{-1, +1}}, "
+                         f"got shapes {B.shape} and {y.shape}; build it with separable_data")
+    return np.ascontiguousarray(y[:, None] * B)
+
+
+def _first_nonfinite(t, values):
+    bad = ~np.all(np.isfinite(values), axis=0)
+    return int(t[np.argmax(bad)]) if bad.any() else None
+
+
+def _trace(metric, t, out, backend, **params):
+    info = {"first_nonfinite": _first_nonfinite(t, out), "backend": backend, **params}
+    return Trace(metric=metric, t=t, values=out, info=info)
+
+
+def logistic_gd(instance: Instance, rng: np.random.Generator, *, step_size: float,
+                n_iter: int, metric: str = "loss", n_checkpoints: int = 60,
+                backend: str = "numba") -> Trace:
+    r"""Gradient descent on the logistic loss from :math:`v_0 = 0` (see the module docstring).
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`separable_data` (``features``, ``labels``).
+    rng : numpy.random.Generator
+        Unused (the method is deterministic).
+    step_size : float
+        :math:`\eta > 0`; any size (Tyurin's regime is :math:`\eta \to \infty`).
+    n_iter : int
+        Number of steps :math:`T \ge 1`.
+    metric : {"loss", "misclassified", "perceptron_loss"}
+        :math:`f(v_t)` (computed as ``logaddexp(0, -m)``, finite for any :math:`\eta`);
+        :math:`\#\{i : y_i b_i^\top v_t \le 0\}`; or
+        :math:`\frac1n \sum_i \max(0, -y_i b_i^\top v_t)`.
+    n_checkpoints : int
+        Number of recording points (see :func:`problems.types.checkpoints`).
+    backend : {"numba", "numpy"}
+
+    Returns
+    -------
+    Trace
+        ``values`` of shape (1, K) at ``t = checkpoints(n_iter, n_checkpoints)``;
+        ``info``: ``first_nonfinite``, ``backend``, ``step_size``, ``v_final``.
+    """
+    Z = _signed_points(instance)
+    step_size = _check_real("step_size", step_size, 0.0, math.inf, open_lo=True)
+    n_iter = _check_int("n_iter", n_iter, 1)
+    code = _METRICS[_check_choice("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    out = np.empty(t.size)
+    if _check_choice("backend", backend, _BACKENDS) == "numba":
+        v = _kernels._logistic_gd_loop(Z, step_size, t, code, out)
+    else:
+        v = _reference.logistic_gd_loop(Z, step_size, t, code, out)
+    return _trace(metric, t, out[None, :], backend, step_size=step_size, v_final=v)
+
+
+def batch_perceptron(instance: Instance, rng: np.random.Generator, *, n_iter: int,
+                     tie_weight: float = 0.5, metric: str = "misclassified",
+                     n_checkpoints: int = 60, backend: str = "numba") -> Trace:
+    r"""The batch perceptron with weight :math:`\tau` on ties, from :math:`w_0 = 0`:
+
+    .. math:: w_{t+1} = w_t + \frac1n \sum_i y_i b_i \bigl[\mathbb 1\{y_i b_i^\top w_t < 0\}
+              + \tau\, \mathbb 1\{y_i b_i^\top w_t = 0\}\bigr].
+
+    With :math:`\tau = 0` every point is a tie at :math:`w_0 = 0` and :math:`w_t = 0` for
+    all :math:`t`; :math:`\tau = \tfrac12` is the :math:`\eta \to \infty` limit of logistic GD.
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`separable_data`.
+    rng : numpy.random.Generator
+        Unused (the method is deterministic).
+    n_iter : int
+        Number of steps :math:`T \ge 1`.
+    tie_weight : float
+        :math:`\tau \in [0, 1]`.
+    metric : {"misclassified", "loss", "perceptron_loss"}
+        As in :func:`logistic_gd`, evaluated at :math:`w_t`.
+    n_checkpoints : int
+    backend : {"numba", "numpy"}
+
+    Returns
+    -------
+    Trace
+        ``values`` of shape (1, K); ``info``: ``first_nonfinite``, ``backend``,
+        ``tie_weight``, ``w_final``.
+    """
+    Z = _signed_points(instance)
+    n_iter = _check_int("n_iter", n_iter, 1)
+    tie_weight = _check_real("tie_weight", tie_weight, 0.0, 1.0)
+    code = _METRICS[_check_choice("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    out = np.empty(t.size)
+    if _check_choice("backend", backend, _BACKENDS) == "numba":
+        w = _kernels._perceptron_loop(Z, tie_weight, t, code, out)
+    else:
+        w = _reference.perceptron_loop(Z, tie_weight, t, code, out)
+    return _trace(metric, t, out[None, :], backend, tie_weight=tie_weight, w_final=w)
+
+
+def perceptron_deviation(instance: Instance, rng: np.random.Generator, *, step_size: float,
+                         n_iter: int, tie_weight: float = 0.5, n_checkpoints: int = 60,
+                         backend: str = "numba") -> Trace:
+    r"""Relative deviation of rescaled logistic GD from the batch perceptron:
+
+    .. math:: d_t = \frac{\| v_t / \eta - w_t \|}{\max(\|w_t\|, 10^{-300})},
+
+    with :math:`v_t` from :func:`logistic_gd` (step :math:`\eta`) and :math:`w_t` from
+    :func:`batch_perceptron` (tie weight :math:`\tau`), run side by side; :math:`d_0 = 0`.
+    Tyurin's claim: :math:`d_t \to 0` as :math:`\eta \to \infty` for :math:`\tau = \tfrac12`.
+    With :math:`\tau = 0` the perceptron stays at :math:`w_t = 0`, so :math:`d_t` is of
+    order :math:`10^{300}` from :math:`t = 1` on (the denominator is the floor).
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`separable_data`.
+    rng : numpy.random.Generator
+        Unused (both methods are deterministic).
+    step_size : float
+        :math:`\eta > 0`.
+    n_iter : int
+        Number of steps :math:`T \ge 1`.
+    tie_weight : float
+        :math:`\tau \in [0, 1]`.
+    n_checkpoints : int
+    backend : {"numba", "numpy"}
+
+    Returns
+    -------
+    Trace
+        Metric ``"deviation"``, ``values`` of shape (1, K); ``info``: ``first_nonfinite``,
+        ``backend``, ``step_size``, ``tie_weight``, ``v_final``, ``w_final``.
+    """
+    Z = _signed_points(instance)
+    step_size = _check_real("step_size", step_size, 0.0, math.inf, open_lo=True)
+    n_iter = _check_int("n_iter", n_iter, 1)
+    tie_weight = _check_real("tie_weight", tie_weight, 0.0, 1.0)
+    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    out = np.empty(t.size)
+    if _check_choice("backend", backend, _BACKENDS) == "numba":
+        v, w = _kernels._deviation_loop(Z, step_size, tie_weight, t, out)
+    else:
+        v, w = _reference.deviation_loop(Z, step_size, tie_weight, t, out)
+    return _trace("deviation", t, out[None, :], backend, step_size=step_size,
+                  tie_weight=tie_weight, v_final=v, w_final=w)

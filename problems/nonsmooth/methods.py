@@ -1,0 +1,142 @@
+r"""Stochastic subgradient descent on absolute-loss regression, measured at the last iterate.
+
+Liu & Zhou (2024) [1] bound the last iterate of SGD on convex Lipschitz problems,
+:math:`\mathbb E[f(x_T)] - f_\star = O\bigl((D^2 + G^2)\log T / \sqrt T\bigr)` for
+:math:`\eta_t \propto 1/\sqrt t` (and :math:`O(1/\sqrt T)` for suitable schedules). The method
+is the plain stochastic subgradient step on :math:`f(x) = \mathbb E|a^\top x - c|`,
+
+.. math:: x_{t+1} = x_t - \eta_t\, \operatorname{sign}(a_t^\top x_t - c_t)\, a_t,
+          \qquad a_t^\top x_t - c_t = a_t^\top (x_t - x_\star) - \sigma \varepsilon_t,
+
+with a fresh :math:`(a_t, \varepsilon_t)` each step and :math:`\operatorname{sign}(0) = 0`.
+
+[1] Z. Liu, Z. Zhou (2024). Revisiting the Last-Iterate Convergence of Stochastic
+    Gradient Methods. ICLR 2024.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from problems.nonsmooth import _kernels, _reference
+from problems.types import Instance, Trace, checkpoints
+
+_METRICS = {"suboptimality": _kernels.METRIC_SUBOPTIMALITY, "distance": _kernels.METRIC_DISTANCE}
+_SCHEDULES = ("inverse_sqrt", "constant", "linear_decay")
+_BACKENDS = ("numba", "numpy")
+_CHUNK_FLOATS = 1 << 20  # pre-drawn randomness per chunk: 8 MiB, whatever n_iter
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {name}={value!r}")
+    return value
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
+                         f"pass an integer of at least {minimum}")
+    return int(value)
+
+
+def _check_positive(name, value):
+    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    if not (ok and math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {name}={value!r}; "
+                         f"pass a positive float")
+    return float(value)
+
+
+def _unpack(instance):
+    data = getattr(instance, "data", None)
+    if not isinstance(instance, Instance) or "x_star" not in data or "x0" not in data \
+            or "noise" not in instance.constants:
+        raise ValueError(f"instance must be an Instance with data 'x_star', 'x0' and constant "
+                         f"'noise', got instance={instance!r}; build one with absolute_regression")
+    x_star = np.ascontiguousarray(data["x_star"], dtype=np.float64)
+    x0 = np.ascontiguousarray(data["x0"], dtype=np.float64)
+    if x_star.ndim != 1 or x0.shape != x_star.shape:
+        raise ValueError(f"instance.data x_star and x0 must be vectors of one length, got shapes "
+                         f"{x_star.shape} and {x0.shape}; build it with absolute_regression")
+    return x_star, x0, float(instance.constants["noise"])
+
+
+def step_sizes(schedule, step_size, t, n_iter):
+    r""":math:`\eta_t` at the steps ``t``: :math:`\eta/\sqrt{t+1}` (``"inverse_sqrt"``),
+    :math:`\eta` (``"constant"``) or :math:`\eta (1 - t/T)` (``"linear_decay"``)."""
+    t = np.asarray(t, dtype=np.float64)
+    if schedule == "inverse_sqrt":
+        return step_size / np.sqrt(t + 1.0)
+    if schedule == "constant":
+        return np.full(t.shape, step_size)
+    return step_size * (1.0 - t / n_iter)
+
+
+def _first_nonfinite(t, values):
+    bad = ~np.all(np.isfinite(values), axis=0)
+    return int(t[np.argmax(bad)]) if bad.any() else None
+
+
+def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_iter: int,
+        schedule: str = "inverse_sqrt", replicas: int = 1, metric: str = "suboptimality",
+        n_checkpoints: int = 60, backend: str = "numba") -> Trace:
+    r"""Stochastic subgradient descent from :math:`x_0` (see the module docstring).
+
+    Randomness: ``rng.spawn(replicas)`` gives one stream per replica, from which
+    :math:`(a_t, \varepsilon_t)` is drawn as one row of ``d + 1`` standard normals per step,
+    in chunks of about :math:`2^{20}` numbers in all. Replica ``r`` therefore does not depend
+    on the number of replicas, the chunk size or the back end.
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`absolute_regression` (``x_star``, ``x0``, constant ``noise``).
+    rng : numpy.random.Generator
+        The only source of randomness (must support ``spawn``, e.g. ``default_rng(seed)``).
+    step_size : float
+        Base step :math:`\eta > 0`.
+    n_iter : int
+        Number of steps :math:`T \ge 1`.
+    schedule : {"inverse_sqrt", "constant", "linear_decay"}
+        :math:`\eta_t = \eta/\sqrt{t+1}`, :math:`\eta`, or :math:`\eta(1 - t/T)`, :math:`t = 0..T-1`.
+    replicas : int
+        Independent runs (rows of ``values``).
+    metric : {"suboptimality", "distance"}
+        Last-iterate :math:`f(x_t) - f_\star` from the closed form, or :math:`\|x_t - x_\star\|`.
+    n_checkpoints : int
+        Number of recording points (see :func:`problems.types.checkpoints`).
+    backend : {"numba", "numpy"}
+
+    Returns
+    -------
+    Trace
+        ``values`` of shape (replicas, K); ``info``: ``first_nonfinite``, ``backend``,
+        ``schedule``, ``step_size``, ``x_final`` (replicas, d).
+    """
+    x_star, x0, noise = _unpack(instance)
+    step_size = _check_positive("step_size", step_size)
+    n_iter = _check_int("n_iter", n_iter, 1)
+    _check_choice("schedule", schedule, _SCHEDULES)
+    R = _check_int("replicas", replicas, 1)
+    code = _METRICS[_check_choice("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    chunk = _kernels._sgd_chunk if _check_choice("backend", backend, _BACKENDS) == "numba" \
+        else _reference.sgd_chunk
+    streams = rng.spawn(R)
+    d = x0.size
+    m_max = max(1, _CHUNK_FLOATS // (R * (d + 1)))
+    x = np.tile(x0, (R, 1))
+    out = np.empty((R, t.size))
+    k = 0
+    for t0 in range(0, n_iter, m_max):
+        m = min(m_max, n_iter - t0)
+        G = np.empty((R, m, d + 1))
+        for r in range(R):
+            streams[r].standard_normal(out=G[r])
+        eta = step_sizes(schedule, step_size, np.arange(t0, t0 + m), n_iter)
+        k = chunk(x, x_star, noise, G, eta, t0, t, k, code, out)
+    info = {"first_nonfinite": _first_nonfinite(t, out), "backend": backend,
+            "schedule": schedule, "step_size": step_size, "x_final": x}
+    return Trace(metric=metric, t=t, values=out, info=info)

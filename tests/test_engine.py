@@ -1,0 +1,170 @@
+"""The claim-to-verdict pipeline end to end: loading, bad input, seeds, workers, CLI."""
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from verifiers.catalog import discover
+from verifiers.pool import run_all
+from verifiers.run import run_claim
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A tiny claim file whose problem, method and claimed expression are chosen per test.
+TEMPLATE = '''
+import time
+import numpy as np
+from problems.types import Instance, Trace
+from theory.claim import Bound, Citation, Claim, Rate
+from theory.symbols import symbol
+
+q = symbol("q")
+
+def problem(rng, *, q=0.5, broken=False):
+    data = {{"H": np.array([[2.0]])}}
+    return Instance(data=data, constants={{"q": q, "L": 1.0 if broken else 2.0, "mu": 1.0}})
+
+def method(instance, rng, *, n_iter=30, nan_at=None, sleep=0.0, fail=False):
+    time.sleep(sleep)
+    if fail:
+        raise RuntimeError("the method failed on purpose")
+    t = np.arange(n_iter + 1)
+    y = instance.constants["q"] ** t * (1 + 0.01 * rng.random(t.size))
+    if nan_at is not None:
+        y[nan_at:] = np.nan
+    return Trace(metric="y", t=t, values=y)
+
+CLAIM = Claim(
+    id={id!r}, title="test claim",
+    citation=Citation(authors="X", year=2024, title="T", venue="V", locator="Thm 1"),
+    problem=problem, method=method, claimed={claimed!r}, test={test},
+    method_params={method_params}, problem_params={problem_params}, assumptions={assumptions},
+    time_budget={budget}, seeds=8,
+)
+'''
+
+
+def claim_file(tmp_path, name="c.py", *, id="test/claim", claimed="q**t", test="Rate(tolerance=0.05)",
+               method_params=None, problem_params=None, assumptions=(), budget=60.0) -> Path:
+    path = tmp_path / name
+    path.write_text(TEMPLATE.format(id=id, claimed=claimed, test=test, method_params=method_params or {},
+                                    problem_params=problem_params or {}, assumptions=tuple(assumptions),
+                                    budget=budget))
+    return path
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "verifiers", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def record_for(path):
+    (entry,), errors = discover([str(path)])
+    assert not errors
+    return run_claim(entry.claim, root_seed=0)
+
+
+def test_readme_own_claim_example_runs_as_written(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- own-claim-example -->\s*```python\n(.*?)```", readme, re.S)
+    assert block, "the README must hold the own-claim example after its marker"
+    assert len(block.group(1).splitlines()) <= 45
+    path = tmp_path / "my_claim.py"
+    path.write_text(block.group(1))
+    result = cli(path, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr + result.stdout
+    claims = json.loads((tmp_path / "out" / "results.json").read_text())["claims"]
+    assert [c["status"] for c in claims] == ["consistent"]
+    assert (tmp_path / "out" / claims[0]["plot"]).exists()
+
+
+def test_broken_claim_file_gives_exit_2_and_one_line_while_others_run(tmp_path):
+    good = claim_file(tmp_path, "good.py")
+    broken = tmp_path / "broken.py"
+    broken.write_text("import numpy as np\nCLAIM = undefined_name(\n")
+    result = cli(tmp_path, "--out", tmp_path / "out", "--workers", "1")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "broken.py" in line]
+    assert len(lines) == 1 and "cannot be imported" in lines[0]
+    claims = json.loads((tmp_path / "out" / "results.json").read_text())["claims"]
+    assert [c["id"] for c in claims] == ["test/claim"] and good.exists()
+
+
+def test_unparseable_expression_names_claim_and_field(tmp_path):
+    path = claim_file(tmp_path, claimed="1/(t")
+    entries, errors = discover([str(path)])
+    assert not entries and len(errors) == 1
+    assert "'test/claim'" in errors[0] and "'claimed'" in errors[0] and "sympy" in errors[0]
+
+
+def test_unknown_symbol_is_an_error_naming_the_field_and_symbol(tmp_path):
+    record = record_for(claim_file(tmp_path, claimed="kappa**t"))
+    assert record["status"] == "error"
+    assert "'claimed'" in record["reason"] and "kappa" in record["reason"] and "\n" not in record["reason"]
+
+
+def test_nan_trace_is_an_error_with_the_iterate(tmp_path):
+    record = record_for(claim_file(tmp_path, method_params={"nan_at": 7}))
+    assert record["status"] == "error" and "t = 7" in record["reason"]
+
+
+def test_method_exception_becomes_error_with_traceback(tmp_path):
+    record = record_for(claim_file(tmp_path, method_params={"fail": True}))
+    assert record["status"] == "error" and "failed on purpose" in record["reason"]
+    assert "RuntimeError" in record["traceback"]
+
+
+def test_instance_breaking_an_assumption_is_invalid(tmp_path):
+    record = record_for(claim_file(tmp_path, problem_params={"broken": True}, assumptions=("L-smooth",)))
+    assert record["status"] == "invalid" and "L-smooth" in record["reason"]
+
+
+def test_unknown_assumption_name_is_rejected_at_load(tmp_path):
+    _, errors = discover([str(claim_file(tmp_path, assumptions=("smoothish",)))])
+    assert len(errors) == 1 and "assumptions" in errors[0] and "smoothish" in errors[0]
+
+
+def test_results_identical_for_any_worker_count(tmp_path):
+    paths = [claim_file(tmp_path, f"c{i}.py", id=f"test/c{i}", problem_params={"q": 0.5 + 0.1 * i})
+             for i in range(3)]
+    entries, _ = discover([str(p) for p in paths])
+    one, _ = run_all(entries, quick=False, root_seed=3, workers=1, on_done=lambda *a: None)
+    two, _ = run_all(entries, quick=False, root_seed=3, workers=2, on_done=lambda *a: None)
+    strip = lambda rs: [{k: v for k, v in r.items() if k != "seconds"} for r in rs]  # noqa: E731
+    assert strip(one) == strip(two)
+    other_seed, _ = run_all(entries, quick=False, root_seed=4, workers=2, on_done=lambda *a: None)
+    assert strip(other_seed) != strip(one)
+
+
+def test_claim_past_its_time_budget_is_stopped_and_reported(tmp_path):
+    slow = claim_file(tmp_path, "slow.py", id="test/slow", method_params={"sleep": 30.0}, budget=1.0)
+    fast = claim_file(tmp_path, "fast.py", id="test/fast")
+    entries, _ = discover([str(slow), str(fast)])
+    records, _ = run_all(entries, quick=False, root_seed=0, workers=2, on_done=lambda *a: None)
+    by_id = {r["id"]: r for r in records}
+    assert by_id["test/slow"]["status"] == "error" and "time budget" in by_id["test/slow"]["reason"]
+    assert by_id["test/fast"]["status"] == "consistent"
+
+
+def test_exit_status_is_1_when_a_verdict_differs_from_expected(tmp_path):
+    path = claim_file(tmp_path, claimed="(q/2)**t")  # a wrong rate, not marked as a control
+    result = cli(path, "--out", tmp_path / "out")
+    assert result.returncode == 1 and "violated" in result.stdout
+
+
+def test_cli_selects_by_id_and_keyword(tmp_path):
+    entries, errors = discover(["least-squares/no-such-claim"])
+    assert errors and "no claim with this id" in errors[0]
+    a = claim_file(tmp_path, "a.py", id="test/alpha")
+    b = claim_file(tmp_path, "b.py", id="test/beta")
+    entries, _ = discover([str(a), str(b)], keyword="beta")
+    assert [e.claim.id for e in entries] == ["test/beta"]
+
+
+def test_bad_cli_arguments_are_rejected():
+    result = cli("--workers", "0")
+    assert result.returncode == 2 and "--workers" in result.stderr

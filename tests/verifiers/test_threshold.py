@@ -1,0 +1,125 @@
+"""Threshold verifier: bracketing and bisection on a synthetic oracle with a known threshold."""
+import numpy as np
+import pytest
+
+from theory.claim import Threshold
+from verifiers import threshold
+from verifiers.threshold import Bracket
+
+TEST = Threshold(parameter="step_size", bracket=(0.1, 1.0), rel_width=1e-3)
+
+
+def _oracle(c, calls=None):
+    def unstable_at(x, width):
+        if calls is not None:
+            calls.append((x, width))
+        return x > c
+    return unstable_at
+
+
+@pytest.mark.parametrize("c, lo, hi", [
+    (0.37, 0.1, 1.0),     # bracket right
+    (0.37, 0.5, 1.0),     # stable end wrong: must widen down
+    (0.37, 0.01, 0.2),    # unstable end wrong: must widen up
+    (123.0, 0.01, 0.02),  # far above: many doublings
+    (1e-4, 1.0, 2.0),     # far below: many halvings
+])
+def test_threshold_locate_brackets_the_threshold_to_rel_width(c, lo, hi):
+    found = threshold.locate(_oracle(c), lo, hi, TEST)
+    assert found.lo is not None and found.hi is not None
+    assert found.lo <= c < found.hi
+    assert found.hi / found.lo - 1 <= TEST.rel_width
+    assert found.evaluations > 0
+
+
+def test_threshold_locate_passes_shrinking_widths_to_the_oracle():
+    calls = []
+    threshold.locate(_oracle(0.37, calls), 0.1, 1.0, TEST)
+    widths = [w for _, w in calls]
+    assert min(widths) <= 2 * TEST.rel_width
+    assert widths[0] > 1  # the initial bracket is wide
+
+
+def test_threshold_no_divergence_gives_open_bracket_and_inconclusive():
+    found = threshold.locate(lambda x, w: False, 0.1, 1.0, TEST)
+    assert found.hi is None and found.lo is not None
+    assert "no divergence" in found.reason
+    verdict = threshold.decide([found], [0.5], TEST)
+    assert verdict.status == "inconclusive" and "no divergence" in verdict.reason
+
+
+def test_threshold_always_unstable_gives_open_bracket_and_inconclusive():
+    found = threshold.locate(lambda x, w: True, 0.1, 1.0, TEST)
+    assert found.lo is None
+    assert threshold.decide([found], [0.5], TEST).status == "inconclusive"
+
+
+def test_threshold_rejects_a_malformed_bracket():
+    found = threshold.locate(_oracle(0.5), 1.0, 0.1, TEST)
+    assert found.lo is None and found.hi is None and "0 < stable < unstable" in found.reason
+
+
+def _bracket(center, rel=1e-3):
+    return Bracket(center / np.sqrt(1 + rel), center * np.sqrt(1 + rel), evaluations=10)
+
+
+def _decide(centers, claimed, side):
+    test = Threshold(parameter="step_size", bracket=(0.1, 1.0), side=side, rtol=0.01)
+    return threshold.decide([_bracket(c) for c in centers], claimed, test)
+
+
+@pytest.mark.parametrize("side, located, status", [
+    ("two-sided", 2.0, "consistent"),
+    ("two-sided", 2.0 * 1.005, "consistent"),  # within rtol
+    ("two-sided", 2.4, "violated"),             # claimed value 20% too small
+    ("two-sided", 1.6, "violated"),             # claimed value 20% too large
+    ("upper", 1.6, "consistent"),                # threshold at most 2: holds
+    ("upper", 2.4, "violated"),
+    ("lower", 2.4, "consistent"),                # threshold at least 2: holds
+    ("lower", 1.6, "violated"),
+])
+def test_threshold_decide_by_side(side, located, status):
+    verdict = _decide([located], [2.0], side)
+    assert verdict.status == status, verdict.reason
+    assert verdict.claimed_value == 2.0
+    assert verdict.ci[0] <= verdict.estimate <= verdict.ci[1]
+
+
+def test_threshold_one_of_several_instances_refutes():
+    claimed = [1.0, 2.0, 3.0, 4.0]
+    located = [1.0, 2.0, 3.6, 4.0]  # instance 2 sits 20% above its claim
+    verdict = _decide(located, claimed, "two-sided")
+    assert verdict.status == "violated"
+    assert verdict.evidence["refuting_instances"] == 1 and verdict.evidence["worst_instance"] == 2
+    assert verdict.claimed_value == 3.0
+    assert _decide(claimed, claimed, "two-sided").status == "consistent"
+
+
+def test_threshold_is_unstable_on_nonfinite_values():
+    values = np.ones((3, 10))
+    values[1, 7] = np.nan
+    assert threshold.is_unstable(values, 1e6)
+    values[1, 7] = np.inf
+    assert threshold.is_unstable(values, 1e6)
+
+
+def test_threshold_is_unstable_on_growth_beyond_divergence_only():
+    grow = np.array([[1.0, 10.0, 1e6 * 1.01]])
+    assert threshold.is_unstable(grow, 1e6)
+    assert not threshold.is_unstable(np.array([[1.0, 10.0, 1e5]]), 1e6)  # growth, but below the factor
+    decay = np.geomspace(1.0, 1e-12, 20)[None, :]
+    assert not threshold.is_unstable(decay, 1e6)
+
+
+def test_threshold_is_unstable_when_any_replica_diverges():
+    values = np.vstack([np.geomspace(1.0, 1e-3, 10), np.geomspace(2.0, 2e7, 10)])
+    assert threshold.is_unstable(values, 1e6)
+
+
+def test_threshold_horizon_grows_as_width_shrinks_and_is_capped():
+    test = Threshold(parameter="step_size", bracket=(0.1, 1.0), divergence=1e6, max_horizon=50_000)
+    horizons = [threshold.horizon_for(w, test) for w in (1.0, 0.1, 1e-2, 1e-3)]
+    assert horizons == sorted(horizons) and len(set(horizons)) == len(horizons)
+    assert horizons[0] >= 2 * np.log(1e6)
+    assert threshold.horizon_for(1e-6, test) == 50_000
+    assert threshold.horizon_for(0.0, test) == 50_000
