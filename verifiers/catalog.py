@@ -8,9 +8,10 @@ one-line message naming the file, claim and field, and the other files still loa
 from __future__ import annotations
 
 import hashlib
+import inspect
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -66,6 +67,8 @@ def load_file(path: Path) -> list[Entry]:
                                      f"known assumptions are {sorted(CHECKS)}")
         except ClaimSpecError as exc:
             raise ClaimSpecError(f"{path}: {exc}") from None
+        if not claim.provenance and module.__doc__:  # the file's docstring states the theorem and its sources
+            claim = replace(claim, provenance=inspect.cleandoc(module.__doc__))
         entries.append(Entry(claim, path))
     return entries
 

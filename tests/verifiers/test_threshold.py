@@ -10,9 +10,9 @@ TEST = Threshold(parameter="step_size", bracket=(0.1, 1.0), rel_width=1e-3)
 
 
 def _oracle(c, calls=None):
-    def unstable_at(x, width):
+    def unstable_at(x):
         if calls is not None:
-            calls.append((x, width))
+            calls.append(x)
         return x > c
     return unstable_at
 
@@ -32,16 +32,15 @@ def test_threshold_locate_brackets_the_threshold_to_rel_width(c, lo, hi):
     assert found.evaluations > 0
 
 
-def test_threshold_locate_passes_shrinking_widths_to_the_oracle():
+def test_threshold_locate_bisects_on_a_log_scale():
     calls = []
     threshold.locate(_oracle(0.37, calls), 0.1, 1.0, TEST)
-    widths = [w for _, w in calls]
-    assert min(widths) <= 2 * TEST.rel_width
-    assert widths[0] > 1  # the initial bracket is wide
+    assert calls[:2] == [0.1, 1.0]
+    assert calls[2] == pytest.approx(np.sqrt(0.1 * 1.0))  # the geometric midpoint
 
 
 def test_threshold_no_divergence_gives_open_bracket_and_inconclusive():
-    found = threshold.locate(lambda x, w: False, 0.1, 1.0, TEST)
+    found = threshold.locate(lambda x: False, 0.1, 1.0, TEST)
     assert found.hi is None and found.lo is not None
     assert "no divergence" in found.reason
     verdict = threshold.decide([found], [0.5], TEST)
@@ -49,7 +48,7 @@ def test_threshold_no_divergence_gives_open_bracket_and_inconclusive():
 
 
 def test_threshold_always_unstable_gives_open_bracket_and_inconclusive():
-    found = threshold.locate(lambda x, w: True, 0.1, 1.0, TEST)
+    found = threshold.locate(lambda x: True, 0.1, 1.0, TEST)
     assert found.lo is None
     assert threshold.decide([found], [0.5], TEST).status == "inconclusive"
 
@@ -116,10 +115,10 @@ def test_threshold_is_unstable_when_any_replica_diverges():
     assert threshold.is_unstable(values, 1e6)
 
 
-def test_threshold_horizon_grows_as_width_shrinks_and_is_capped():
-    test = Threshold(parameter="step_size", bracket=(0.1, 1.0), divergence=1e6, max_horizon=50_000)
-    horizons = [threshold.horizon_for(w, test) for w in (1.0, 0.1, 1e-2, 1e-3)]
+def test_threshold_horizon_resolves_the_final_width_and_is_capped():
+    horizons = [threshold.horizon_for(Threshold(parameter="eta", bracket=(0.1, 1.0), rel_width=w, max_horizon=50_000))
+                for w in (1.0, 0.1, 1e-2, 1e-3)]
     assert horizons == sorted(horizons) and len(set(horizons)) == len(horizons)
-    assert horizons[0] >= 2 * np.log(1e6)
-    assert threshold.horizon_for(1e-6, test) == 50_000
-    assert threshold.horizon_for(0.0, test) == 50_000
+    # growth (1 + w/2)^n reaches the divergence factor at the final resolution
+    assert horizons[2] * 1e-2 / 2 >= np.log(1e6)
+    assert horizons[-1] == 50_000
