@@ -39,7 +39,7 @@ def _ratios(t, runs, test: Bound):
         reference = np.abs(measured[:, :1]) * test.floor
         keep = np.abs(claimed) > reference
         skipped += int(np.count_nonzero(~keep))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             rows.append(np.where(keep, measured / claimed, np.nan))
     return rows, skipped
 

@@ -44,6 +44,8 @@ def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> Non
     mark = "ok " if record["status"] == record["expected"] else "!! "
     print(f"[{done:>{len(str(total))}}/{total}] {mark}{record['status']:<12} {record['id']} "
           f"({record['seconds']:.1f} s)", file=stream, flush=True)
+    if record["status"] in ("error", "invalid"):  # one line that names the file, the claim and the cause
+        print(f"    {record.get('source', '?')}: {record['reason']}", file=stream, flush=True)
 
 
 def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int] = None,

@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+import textwrap
 import warnings
 from pathlib import Path
 from typing import Any, Optional
@@ -223,22 +224,32 @@ def _panel_comparison(ax, p: dict) -> None:
     a, b = _vector(p.get("a")), _vector(p.get("b"))
     if a is None or b is None or a.size != b.size:
         return _empty(ax, "no paired data")
-    ok = np.isfinite(a) & np.isfinite(b)
-    a, b = a[ok], b[ok]
-    if not a.size:
-        return _empty(ax, "no finite pairs")
-    if (a > 0).all() and (b > 0).all():
+    finite = np.concatenate([a[np.isfinite(a)], b[np.isfinite(b)]])
+    if not finite.size:
+        return _empty(ax, "no finite values")
+    # +inf means "never reached within the horizon": drawn at the edge, with its own marker
+    edge = 2 * finite.max() if finite.max() > 0 else finite.max() + 1
+    censored = np.isposinf(a) | np.isposinf(b)
+    ok = ~(np.isnan(a) | np.isnan(b) | np.isneginf(a) | np.isneginf(b))
+    a_shown, b_shown = np.where(np.isposinf(a), edge, a), np.where(np.isposinf(b), edge, b)
+    if (a_shown[ok] > 0).all() and (b_shown[ok] > 0).all():
         ax.set_xscale("log")
         ax.set_yscale("log")
-    ax.scatter(a, b, s=18, color=MEASURED, alpha=0.8, label="paired seeds")
-    lo, hi = min(a.min(), b.min()), max(a.max(), b.max())
+    plain = ok & ~censored
+    ax.scatter(a_shown[plain], b_shown[plain], s=18, color=MEASURED, alpha=0.8, label="paired seeds")
+    if (ok & censored).any():
+        ax.scatter(a_shown[ok & censored], b_shown[ok & censored], s=30, marker="^", color=CLAIMED,
+                   label="never reached (drawn at the edge)")
+    lo, hi = min(a_shown[ok].min(), b_shown[ok].min()), max(a_shown[ok].max(), b_shown[ok].max())
     ax.plot([lo, hi], [lo, hi], "--", color="#555", lw=1, label="y = x")
-    better = int((a < b).sum() if p.get("direction", "less") == "less" else (a > b).sum())
+    with np.errstate(invalid="ignore"):
+        better = int((a < b).sum() if p.get("direction", "less") == "less" else (a > b).sum())
     label_a, label_b = p.get("label_a") or "A", p.get("label_b") or "B"
-    ax.text(0.03, 0.97, f"{label_a} better in {better} of {a.size} pairs", transform=ax.transAxes,
-            va="top", fontsize=9, bbox=dict(fc="white", ec="#ccc", alpha=0.9))
-    ax.set_xlabel(f"{p.get('statistic', 'statistic')}: {label_a}")
-    ax.set_ylabel(f"{p.get('statistic', 'statistic')}: {label_b}")
+    ax.text(0.97, 0.03, f"{label_a} better in {better} of {int(ok.sum())} pairs", transform=ax.transAxes,
+            ha="right", va="bottom", fontsize=9, bbox=dict(fc="white", ec="#ccc", alpha=0.9))
+    ax.set_xlabel(label_a)
+    ax.set_ylabel(label_b)
+    ax.legend(fontsize=8, loc="center right")
 
 
 PANELS = {"bound": _panel_bound, "rate": _panel_rate, "threshold": _panel_threshold,
@@ -279,6 +290,7 @@ def _build_figure(record: dict) -> Figure:
     title = str(record.get("title", record.get("id", "")))
     if len(plots) > MAX_PANELS:
         title += f" (first {MAX_PANELS} of {len(plots)} panels)"
+    title = textwrap.fill(title, width=48 * len(shown))
     fig.suptitle(f"{title}\n{record.get('status')} (expected {record.get('expected')})",
                  fontsize=11)
     return fig
