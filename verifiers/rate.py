@@ -25,6 +25,8 @@ from theory.claim import Rate
 from verifiers.stats import decide_interval, mean_ci, slope
 from verifiers.verdict import Verdict
 
+MIN_SEEDS = 8  # VERIFICATION.md: an interval over seeds needs at least 8 independent ones
+
 
 def band(claimed: float, tolerance: float, side: str, form: str) -> tuple[float, float]:
     """Allowed values of the fitted quantity: the exponent ``p`` (power) or the ratio
@@ -106,8 +108,9 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
     estimate, ci_shown, claim_shown = _shown(form, centre, ci, slopes, claimed)
     evidence["fitted"] = estimate
     common = dict(estimate=estimate, ci=ci_shown, claimed_value=claim_shown, evidence=evidence, plot=plot)
-    if len(runs) < 2:
-        return Verdict("inconclusive", "one seed gives no interval: run at least 8 seeds", **common)
+    if len(runs) < MIN_SEEDS:
+        return Verdict("inconclusive", f"{len(runs)} seeds give no trustworthy interval: run at least {MIN_SEEDS}",
+                       **common)
     if drift > test.tolerance:
         return Verdict("inconclusive", f"local slopes drift by {drift:.3g} across the window (tolerance "
                        f"{test.tolerance:g}): the asymptotic regime was not reached", **common)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from theory.claim import Scaling
-from verifiers.rate import _slope_drift, band
+from verifiers.rate import MIN_SEEDS, _slope_drift, band
 from verifiers.stats import decide_interval, mean_ci, slope
 from verifiers.verdict import Verdict
 
@@ -44,8 +44,9 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
                 "tolerance": test.tolerance, "side": test.side, "allowed": [float(allowed[0]), float(allowed[1])],
                 "ci_width": ci[1] - ci[0]}
     common = dict(estimate=centre, ci=ci, claimed_value=claimed_exponent, evidence=evidence, plot=plot)
-    if costs.shape[0] < 2:
-        return Verdict("inconclusive", "one seed gives no interval: run at least 8 seeds", **common)
+    if costs.shape[0] < MIN_SEEDS:
+        return Verdict("inconclusive", f"{costs.shape[0]} seeds give no trustworthy interval: run at least "
+                       f"{MIN_SEEDS}", **common)
     if drift > test.tolerance:
         return Verdict("inconclusive", f"local exponents drift by {drift:.3g} across the grid (tolerance "
                        f"{test.tolerance:g}): the grid leaves the claimed regime", **common)

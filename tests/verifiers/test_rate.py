@@ -200,11 +200,12 @@ def test_rate_side_decides_which_direction_refutes_linear(side, true_rho, status
     assert _decide(t, runs, Rate(side=side), form="linear").status == status
 
 
-def test_rate_one_seed_is_inconclusive():
+@pytest.mark.parametrize("seeds", [1, 7])
+def test_rate_fewer_than_8_seeds_is_inconclusive(seeds):
     t = _grid(1e4)
-    runs = _runs(_power(t, 1.0, 1.0), -1.0, rng=np.random.default_rng(0), seeds=1)
+    runs = _runs(_power(t, 1.0, 1.0), -1.0, rng=np.random.default_rng(0), seeds=seeds)
     verdict = _decide(t, runs)
-    assert verdict.status == "inconclusive" and "one seed" in verdict.reason
+    assert verdict.status == "inconclusive" and "at least 8" in verdict.reason
 
 
 def test_rate_nonfinite_measurement_is_an_error():

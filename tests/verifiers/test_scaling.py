@@ -66,6 +66,7 @@ def test_scaling_unmeasurable_cost_is_inconclusive(bad):
     assert f"d = {X[3]:g}" in verdict.reason and verdict.evidence["bad_points"] == 1
 
 
-def test_scaling_one_seed_is_inconclusive():
-    verdict = _decide(_costs(lambda x: x, seeds=1), 1.0)
-    assert verdict.status == "inconclusive" and "one seed" in verdict.reason
+@pytest.mark.parametrize("seeds", [1, 7])
+def test_scaling_fewer_than_8_seeds_is_inconclusive(seeds):
+    verdict = _decide(_costs(lambda x: x, seeds=seeds), 1.0)
+    assert verdict.status == "inconclusive" and "at least 8" in verdict.reason
