@@ -52,7 +52,7 @@ def load_file(path: Path) -> list[Entry]:
                 tb = tb.tb_next
             raise ClaimSpecError(f"{path}: cannot be imported{where}: {type(exc).__name__}: {exc}".splitlines()[0]) \
                 from None
-    claims = list(getattr(module, "CLAIMS", [])) + ([module.CLAIM] if hasattr(module, "CLAIM") else [])
+    claims = ([module.CLAIM] if hasattr(module, "CLAIM") else []) + list(getattr(module, "CLAIMS", []))
     if not claims:
         raise ClaimSpecError(f"{path}: defines neither CLAIM nor CLAIMS")
     entries = []

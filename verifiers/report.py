@@ -323,7 +323,7 @@ padding:4px 8px;text-align:left;vertical-align:top}th{background:#f5f5f5}
 .badge{color:#fff;border-radius:3px;padding:1px 6px;font-size:0.85em;white-space:nowrap}
 .tag{border:1px solid #888;border-radius:3px;padding:0 4px;font-size:0.75em;color:#555}
 .match{color:#2e7d32;font-weight:bold}.mismatch{color:#c62828;font-weight:bold}
-pre{background:#f7f7f7;padding:8px;overflow-x:auto;font-size:0.85em}
+pre{background:#f7f7f7;padding:8px;overflow-x:auto;font-size:0.85em;white-space:pre-wrap}
 section{border-top:2px solid #eee;margin-top:2em}img{max-width:100%}
 .kv td:first-child{font-family:monospace}
 """
@@ -346,6 +346,8 @@ def _estimate(rec: dict) -> str:
     ci = rec.get("ci")
     if isinstance(ci, (list, tuple)) and len(ci) == 2:
         text += f" [{_num(ci[0])}, {_num(ci[1])}]"
+    if rec.get("claimed_value") is not None and rec.get("estimate") is not None:
+        text += f" vs {_num(rec['claimed_value'])}"
     return _e(text)
 
 
@@ -368,7 +370,7 @@ def _row(rec: dict) -> str:
     mark = '<td class="match">✓</td>' if ok else '<td class="mismatch">✗</td>'
     seconds = rec.get("seconds")
     seconds = f"{seconds:.1f}" if isinstance(seconds, (int, float)) and math.isfinite(seconds) else "—"
-    cells = [f"<code>{_e(rec['id'])}</code>{_control(rec)}", title, _e(rec.get("citation", "")),
+    cells = [f"<code>{_e(rec['id'])}</code>{_control(rec)}", title, _e(rec.get("paper") or rec.get("citation", "")),
              _e(rec.get("kind", "")), _badge(str(rec.get("status"))), _e(rec.get("expected", ""))]
     return ("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + mark
             + f"<td><code>{_e(rec.get('claimed', ''))}</code></td><td>{_estimate(rec)}</td>"
@@ -376,8 +378,8 @@ def _row(rec: dict) -> str:
 
 
 def _table(records: list[dict]) -> str:
-    head = ("id", "title", "citation", "kind", "verdict", "expected", "match", "claimed",
-            "estimate [CI]", "seconds", "")
+    head = ("id", "title", "paper", "kind", "verdict", "expected", "match", "claimed",
+            "estimate [CI] vs claimed value", "seconds", "")
     ths = "".join(f"<th>{h}</th>" for h in head)
     return f"<table>\n<tr>{ths}</tr>\n" + "\n".join(_row(r) for r in records) + "\n</table>"
 
@@ -396,7 +398,8 @@ def _section(rec: dict, png: Optional[str]) -> str:
     if evidence:
         cells = "".join(f"<tr><td>{_e(k)}</td><td>{_e(_value(v))}</td></tr>" for k, v in evidence.items())
         parts.append(f'<table class="kv">{cells}</table>')
-    parts.append(f"<p>Provenance: {_e(rec.get('provenance', ''))}; seed {_e(rec.get('seed'))}</p>")
+    parts.append(f"<p>Root seed {_e(rec.get('seed'))}. Provenance and regime:</p>"
+                 f"<pre class=\"provenance\">{_e(rec.get('provenance', ''))}</pre>")
     if rec.get("traceback"):
         parts.append(f"<pre>{_e(rec['traceback'])}</pre>")
     if png:
