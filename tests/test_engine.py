@@ -168,3 +168,32 @@ def test_cli_selects_by_id_and_keyword(tmp_path):
 def test_bad_cli_arguments_are_rejected():
     result = cli("--workers", "0")
     assert result.returncode == 2 and "--workers" in result.stderr
+
+
+def test_ctrl_c_keeps_what_finished(tmp_path):
+    import os
+    import signal
+    import time
+
+    fast = claim_file(tmp_path, "a_fast.py", id="test/fast")
+    slow = claim_file(tmp_path, "b_slow.py", id="test/slow", method_params={"sleep": 60.0})
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "verifiers", str(fast), str(slow), "--workers", "1", "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    lines = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        lines.append(line)
+        if "test/fast" in line:
+            break
+    time.sleep(1.0)  # the slow claim is now running
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, "".join(lines) + stderr
+    assert "interrupted" in stderr
+    report = json.loads((out / "results.json").read_text())
+    assert [c["id"] for c in report["claims"]] == ["test/fast"]
+    assert report["meta"]["interrupted"] is True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 import time
 from multiprocessing.connection import wait
@@ -22,6 +23,7 @@ _ENTRIES: Sequence[Entry] = ()  # read by forked children: set before the first 
 
 
 def _child(index: int, quick: bool, root_seed: int, connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     entry = _ENTRIES[index]
     record = run_claim(entry.claim, quick=quick, root_seed=root_seed)
     record["source"] = str(entry.source)

@@ -10,26 +10,10 @@ for every :math:`i`.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from problems._validate import integer, positive
 from problems.types import Instance
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
-                         f"pass an integer of at least {minimum}")
-    return int(value)
-
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {name}={value!r}; "
-                         f"pass a positive float")
-    return float(value)
 
 
 def separable_data(rng: np.random.Generator, *, n_samples: int, dim: int,
@@ -67,10 +51,10 @@ def separable_data(rng: np.random.Generator, *, n_samples: int, dim: int,
         :math:`\min_i y_i b_i^\top u \ge \gamma`), ``radius`` (realised
         :math:`\max_i \|b_i\| \le R`), ``n_samples``, ``dim``.
     """
-    n = _check_int("n_samples", n_samples, 1)
-    d = _check_int("dim", dim, 1)
-    gamma = _check_positive("margin", margin)
-    R = _check_positive("radius", radius)
+    n = integer("n_samples", n_samples, low=1)
+    d = integer("dim", dim, low=1)
+    gamma = positive("margin", margin)
+    R = positive("radius", radius)
     slack = 64.0 * (d + 1) * np.finfo(np.float64).eps * R  # absorbs round-off in b @ u, ||b||
     if gamma + slack >= R - slack:
         raise ValueError(f"margin must be smaller than radius, got margin={margin!r}, "

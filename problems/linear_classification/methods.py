@@ -21,11 +21,10 @@ All three methods are deterministic; ``rng`` is accepted for a uniform signature
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from problems.linear_classification import _kernels, _reference
+from problems._validate import integer, one_of, positive, real
 from problems.types import Instance, Trace, checkpoints
 
 _METRICS = {
@@ -34,29 +33,6 @@ _METRICS = {
     "perceptron_loss": _kernels.METRIC_PERCEPTRON_LOSS,
 }
 _BACKENDS = ("numba", "numpy")
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {tuple(choices)}, got {name}={value!r}")
-    return value
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
-                         f"pass an integer of at least {minimum}")
-    return int(value)
-
-
-def _check_real(name, value, lo, hi, open_lo=False):
-    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-    ok = ok and math.isfinite(value) and (value > lo if open_lo else value >= lo) and value <= hi
-    if not ok:
-        bracket = "(" if open_lo else "["
-        raise ValueError(f"{name} must be a finite number in {bracket}{lo}, {hi}], "
-                         f"got {name}={value!r}; pass a value in that range")
-    return float(value)
 
 
 def _signed_points(instance):
@@ -113,12 +89,12 @@ def logistic_gd(instance: Instance, rng: np.random.Generator, *, step_size: floa
         ``info``: ``first_nonfinite``, ``backend``, ``step_size``, ``v_final``.
     """
     Z = _signed_points(instance)
-    step_size = _check_real("step_size", step_size, 0.0, math.inf, open_lo=True)
-    n_iter = _check_int("n_iter", n_iter, 1)
-    code = _METRICS[_check_choice("metric", metric, _METRICS)]
-    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    step_size = positive("step_size", step_size)
+    n_iter = integer("n_iter", n_iter, low=1)
+    code = _METRICS[one_of("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if _check_choice("backend", backend, _BACKENDS) == "numba":
+    if one_of("backend", backend, _BACKENDS) == "numba":
         v = _kernels._logistic_gd_loop(Z, step_size, t, code, out)
     else:
         v = _reference.logistic_gd_loop(Z, step_size, t, code, out)
@@ -158,12 +134,12 @@ def batch_perceptron(instance: Instance, rng: np.random.Generator, *, n_iter: in
         ``tie_weight``, ``w_final``.
     """
     Z = _signed_points(instance)
-    n_iter = _check_int("n_iter", n_iter, 1)
-    tie_weight = _check_real("tie_weight", tie_weight, 0.0, 1.0)
-    code = _METRICS[_check_choice("metric", metric, _METRICS)]
-    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    n_iter = integer("n_iter", n_iter, low=1)
+    tie_weight = real("tie_weight", tie_weight, low=0.0, high=1.0)
+    code = _METRICS[one_of("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if _check_choice("backend", backend, _BACKENDS) == "numba":
+    if one_of("backend", backend, _BACKENDS) == "numba":
         w = _kernels._perceptron_loop(Z, tie_weight, t, code, out)
     else:
         w = _reference.perceptron_loop(Z, tie_weight, t, code, out)
@@ -205,12 +181,12 @@ def perceptron_deviation(instance: Instance, rng: np.random.Generator, *, step_s
         ``backend``, ``step_size``, ``tie_weight``, ``v_final``, ``w_final``.
     """
     Z = _signed_points(instance)
-    step_size = _check_real("step_size", step_size, 0.0, math.inf, open_lo=True)
-    n_iter = _check_int("n_iter", n_iter, 1)
-    tie_weight = _check_real("tie_weight", tie_weight, 0.0, 1.0)
-    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
+    step_size = positive("step_size", step_size)
+    n_iter = integer("n_iter", n_iter, low=1)
+    tie_weight = real("tie_weight", tie_weight, low=0.0, high=1.0)
+    t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if _check_choice("backend", backend, _BACKENDS) == "numba":
+    if one_of("backend", backend, _BACKENDS) == "numba":
         v, w = _kernels._deviation_loop(Z, step_size, tie_weight, t, out)
     else:
         v, w = _reference.deviation_loop(Z, step_size, tie_weight, t, out)

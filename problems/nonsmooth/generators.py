@@ -27,26 +27,10 @@ import math
 
 import numpy as np
 
+from problems._validate import integer, nonnegative
 from problems.types import Instance
 
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
-                         f"pass an integer of at least {minimum}")
-    return int(value)
-
-
-def _check_nonnegative(name, value, strict=False):
-    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-    ok = ok and math.isfinite(value) and (value > 0 if strict else value >= 0)
-    if not ok:
-        sign = "> 0" if strict else ">= 0"
-        raise ValueError(f"{name} must be a finite number {sign}, got {name}={value!r}; "
-                         f"pass a finite number {sign}")
-    return float(value)
 
 
 def absolute_objective(x, x_star, noise):
@@ -81,9 +65,9 @@ def absolute_regression(rng: np.random.Generator, *, dim: int, noise: float = 0.
         (realised :math:`\|x_0 - x_\star\|`), ``dim``, ``noise``, ``gradient_second_moment``
         (:math:`\mathbb E\|g\|^2 = d`).
     """
-    d = _check_int("dim", dim, 1)
-    sigma = _check_nonnegative("noise", noise)
-    D = _check_nonnegative("x0_distance", x0_distance, strict=True)
+    d = integer("dim", dim, low=1)
+    sigma = nonnegative("noise", noise)
+    D = nonnegative("x0_distance", x0_distance, strict=True)
     x_star = rng.standard_normal(d) / math.sqrt(d)
     u = rng.standard_normal(d)
     x0 = x_star + D * (u / np.linalg.norm(u))

@@ -15,38 +15,16 @@ with a fresh :math:`(a_t, \varepsilon_t)` each step and :math:`\operatorname{sig
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from problems.nonsmooth import _kernels, _reference
+from problems._validate import integer, one_of, positive
 from problems.types import Instance, Trace, checkpoints
 
 _METRICS = {"suboptimality": _kernels.METRIC_SUBOPTIMALITY, "distance": _kernels.METRIC_DISTANCE}
 _SCHEDULES = ("inverse_sqrt", "constant", "linear_decay")
 _BACKENDS = ("numba", "numpy")
 _CHUNK_FLOATS = 1 << 20  # pre-drawn randomness per chunk: 8 MiB, whatever n_iter
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {tuple(choices)}, got {name}={value!r}")
-    return value
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {name}={value!r}; "
-                         f"pass an integer of at least {minimum}")
-    return int(value)
-
-
-def _check_positive(name, value):
-    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-    if not (ok and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {name}={value!r}; "
-                         f"pass a positive float")
-    return float(value)
 
 
 def _unpack(instance):
@@ -116,13 +94,13 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
         ``schedule``, ``step_size``, ``x_final`` (replicas, d).
     """
     x_star, x0, noise = _unpack(instance)
-    step_size = _check_positive("step_size", step_size)
-    n_iter = _check_int("n_iter", n_iter, 1)
-    _check_choice("schedule", schedule, _SCHEDULES)
-    R = _check_int("replicas", replicas, 1)
-    code = _METRICS[_check_choice("metric", metric, _METRICS)]
-    t = checkpoints(n_iter, _check_int("n_checkpoints", n_checkpoints, 2))
-    chunk = _kernels._sgd_chunk if _check_choice("backend", backend, _BACKENDS) == "numba" \
+    step_size = positive("step_size", step_size)
+    n_iter = integer("n_iter", n_iter, low=1)
+    one_of("schedule", schedule, _SCHEDULES)
+    R = integer("replicas", replicas, low=1)
+    code = _METRICS[one_of("metric", metric, _METRICS)]
+    t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
+    chunk = _kernels._sgd_chunk if one_of("backend", backend, _BACKENDS) == "numba" \
         else _reference.sgd_chunk
     streams = rng.spawn(R)
     d = x0.size
