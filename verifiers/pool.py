@@ -17,7 +17,7 @@ from multiprocessing.connection import wait
 from typing import Callable, Optional, Sequence
 
 from verifiers.catalog import Entry
-from verifiers.run import run_claim
+from verifiers.run import error_record, run_claim
 
 _ENTRIES: Sequence[Entry] = ()  # read by forked children: set before the first fork
 
@@ -32,14 +32,7 @@ def _child(index: int, quick: bool, root_seed: int, connection) -> None:
 
 
 def _failed(entry: Entry, reason: str, seconds: float, root_seed: int) -> dict:
-    return {
-        "id": entry.claim.id, "title": entry.claim.title, "citation": entry.claim.citation.short(), "paper": entry.claim.citation.short(),
-        "citation_url": entry.claim.citation.url, "family": entry.claim.family, "kind": entry.claim.kind,
-        "status": "error", "expected": entry.claim.expected, "claimed": str(entry.claim.claimed),
-        "estimate": None, "ci": None, "claimed_value": None, "evidence": {}, "reason": reason,
-        "seconds": round(seconds, 3), "seed": root_seed, "statement": entry.claim.statement,
-        "provenance": entry.claim.provenance, "measured": entry.claim.measured,
-        "assumptions": list(entry.claim.assumptions), "traceback": None, "plots": [], "source": str(entry.source)}
+    return {**error_record(entry.claim, reason, root_seed=root_seed, seconds=seconds), "source": str(entry.source)}
 
 
 def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> None:

@@ -164,27 +164,26 @@ def _comparison(ctx: _Context, expr) -> Verdict:
 _KINDS = {Bound: _bound, Rate: _rate, Threshold: _threshold, Scaling: _scaling, Comparison: _comparison}
 
 
-def _claimed_text(claim: Claim) -> str:
-    if claim.kind == "comparison":
-        return str(claim.claimed)
-    return str(parse_expression(claim.id, "claimed", claim.claimed))
+def error_record(claim: Claim, reason: str, *, root_seed: int = 0, seconds: float = 0.0) -> dict:
+    """The result record of a claim that produced no verdict (its fields filled from the claim)."""
+    c = claim.citation
+    return {"id": claim.id, "title": claim.title, "paper": c.short(), "citation_url": c.url,
+            "citation": f"{c.authors} ({c.year}). {c.title}. {c.venue}. {c.locator}.", "family": claim.family,
+            "kind": claim.kind, "status": "error", "expected": claim.expected, "claimed": str(claim.claimed),
+            "estimate": None, "ci": None, "claimed_value": None, "evidence": {}, "reason": reason,
+            "seconds": round(seconds, 3), "seed": root_seed, "statement": claim.statement,
+            "provenance": claim.provenance, "measured": claim.measured, "assumptions": list(claim.assumptions),
+            "traceback": None, "plots": []}
 
 
 def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
     """Run one claim on every grid point and return its result record."""
     started = time.perf_counter()
-    record = {"id": claim.id, "title": claim.title, "citation": "", "citation_url": "", "paper": "", "family": claim.family,
-              "kind": claim.kind, "status": "error", "expected": claim.expected, "claimed": str(claim.claimed),
-              "estimate": None, "ci": None, "claimed_value": None, "evidence": {}, "reason": "", "seconds": 0.0,
-              "seed": root_seed, "statement": claim.statement, "provenance": claim.provenance,
-              "measured": claim.measured, "assumptions": list(claim.assumptions), "traceback": None, "plots": []}
+    record = error_record(claim, "", root_seed=root_seed)
     try:
-        c = claim.citation
-        record.update(citation=f"{c.authors} ({c.year}). {c.title}. {c.venue}. {c.locator}.", citation_url=c.url,
-                      paper=c.short())
         claim = effective(claim, quick)
-        record["claimed"] = _claimed_text(claim)
         expr = None if claim.kind == "comparison" else parse_expression(claim.id, "claimed", claim.claimed)
+        record["claimed"] = str(claim.claimed if expr is None else expr)
         verdicts, labels, unchecked = [], [], set()
         for point, (label, problem_params) in enumerate(grid_points(claim)):
             try:
