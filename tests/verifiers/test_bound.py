@@ -49,6 +49,14 @@ def test_bound_equal_to_claim_is_reported_tight():
     assert "tight" in verdict.reason and "not tight" not in verdict.reason
 
 
+def test_bound_met_only_at_the_start_is_not_called_tight():
+    ratios = np.full((2, T.size), 0.5)
+    ratios[:, 0] = 1.0  # C(0) = 1: every such bound equals the measurement at t = 0
+    verdict = bound.decide(T, _runs(ratios), Bound(side="upper"))
+    assert verdict.status == "consistent" and "not tight" in verdict.reason
+    assert verdict.evidence["worst_ratio_after_start"] == pytest.approx(0.5)
+
+
 def test_bound_lower_holds_and_is_violated_below():
     ratios = np.full((2, T.size), 3.0)
     ratios[0, 30] = 1.5
