@@ -6,8 +6,11 @@ from scipy import stats
 
 
 def mean_ci(samples, confidence: float, *, seed: int = 0) -> tuple[float, tuple[float, float]]:
-    r"""The mean of per-seed estimates and its bootstrap (BCa) confidence interval.
+    r"""The mean of per-seed estimates and a confidence interval for it.
 
+    The interval is the union of the bootstrap (BCa) and Student-t intervals: with 8 seeds
+    BCa alone undercovers (93.5% for a nominal 99% in a simulation of ours), and a
+    verdict must not become decisive through a too-narrow interval.
     Identical samples (a deterministic method on identical instances) give a zero-width
     interval; a single sample gives its value as both ends and callers flag it.
     The resampling is seeded, so the interval reproduces bit for bit.
@@ -24,7 +27,8 @@ def mean_ci(samples, confidence: float, *, seed: int = 0) -> tuple[float, tuple[
     low, high = result.confidence_interval
     if not (np.isfinite(low) and np.isfinite(high)):  # BCa can fail on tiny, skewed samples
         low, high = np.quantile(result.bootstrap_distribution, [(1 - confidence) / 2, (1 + confidence) / 2])
-    return centre, (float(low), float(high))
+    _, (t_low, t_high) = normal_ci(x, confidence)
+    return centre, (float(min(low, t_low)), float(max(high, t_high)))
 
 
 def normal_ci(samples, confidence: float) -> tuple[float, tuple[float, float]]:

@@ -28,12 +28,13 @@ _MAX_WIDENINGS = 40
 
 
 def is_unstable(values: np.ndarray, divergence: float) -> bool:
-    """Non-finite anywhere, or the last value above ``divergence`` times the first."""
+    """Non-finite anywhere, or some recorded value above ``divergence`` times the first
+    (a run that blows up and falls back has still diverged)."""
     values = np.asarray(values, dtype=np.float64)
     if not np.isfinite(values).all():
         return True
-    first, last = np.abs(values[:, 0]), np.abs(values[:, -1])
-    return bool(np.any(last > divergence * np.maximum(first, np.finfo(float).tiny)))
+    first, peak = np.abs(values[:, 0]), np.abs(values).max(axis=1)
+    return bool(np.any(peak > divergence * np.maximum(first, np.finfo(float).tiny)))
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,8 @@ def test_threshold_horizon_resolves_the_final_width_and_is_capped():
     # growth (1 + w/2)^n reaches the divergence factor at the final resolution
     assert horizons[2] * 1e-2 / 2 >= np.log(1e6)
     assert horizons[-1] == 50_000
+
+def test_threshold_a_run_that_blows_up_and_falls_back_is_unstable():
+    values = np.array([[1.0, 1e3, 1e8, 1e2]])
+    assert threshold.is_unstable(values, 1e6)
+    assert not threshold.is_unstable(np.array([[1.0, 1e3, 1e5, 1e2]]), 1e6)
