@@ -75,3 +75,10 @@ def checkpoints(n_iter: int, n_points: int = 60) -> np.ndarray:
         raise ValueError(f"n_points must be at least 2, got {n_points!r}")
     grid = np.unique(np.round(np.geomspace(1, int(n_iter), int(n_points) - 1)).astype(np.int64))
     return np.concatenate([[0], grid]).astype(np.int64)
+
+
+def first_nonfinite(t: np.ndarray, values: np.ndarray):
+    """The first recorded ``t`` at which some replica is inf or NaN, else ``None``
+    (what a method puts in ``Trace.info["first_nonfinite"]``)."""
+    bad = ~np.all(np.isfinite(values), axis=0)
+    return np.asarray(t)[np.argmax(bad)].item() if bad.any() else None

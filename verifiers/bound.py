@@ -24,6 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
+from problems.types import first_nonfinite
 from theory.claim import Bound
 from verifiers.stats import normal_ci
 from verifiers.verdict import Verdict
@@ -57,13 +58,14 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray]], test: B
 
 
 def _decide(t, runs, test):
-    rows, skipped = _ratios(t, runs, test)
-    ratios = np.stack([r for row in rows for r in row]) if test.statistic == "each" else np.vstack(rows)
-    measured_nonfinite = [np.where(~np.isfinite(np.asarray(m)))[1] for m, _ in runs]
-    if any(idx.size for idx in measured_nonfinite):  # before the floor: a NaN first value skips every point
-        first = min(float(t[idx.min()]) for idx in measured_nonfinite if idx.size)
+    # before the floor: a NaN first value would otherwise skip every point as "below the floor"
+    firsts = [f for m, _ in runs if (f := first_nonfinite(t, np.atleast_2d(m))) is not None]
+    if firsts:
+        first = float(min(firsts))
         return Verdict("error", f"the measured quantity is not finite from t = {first:g} on",
                        evidence={"first_nonfinite_t": first})
+    rows, skipped = _ratios(t, runs, test)
+    ratios = np.stack([r for row in rows for r in row]) if test.statistic == "each" else np.vstack(rows)
     if np.isnan(ratios).all():
         return Verdict("inconclusive", "every point lies below the floating-point floor of the bound",
                        evidence={"points_below_floor": skipped})

@@ -21,6 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
+from problems.types import first_nonfinite
 from theory.claim import Rate
 from verifiers.stats import decide_interval, mean_ci, slope
 from verifiers.verdict import Verdict
@@ -73,10 +74,10 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
     """Decide a rate from ``runs = [(measured (replicas x K), prefactor (K,), claimed_slope), ...]``."""
     t = np.asarray(t, dtype=np.float64)
     raw = np.stack([np.asarray(m, dtype=np.float64).mean(axis=0) for m, _, _ in runs])
-    if not np.isfinite(raw).all():
-        k = int(np.flatnonzero(~np.isfinite(raw).all(axis=0))[0])
-        return Verdict("error", f"the measured quantity is not finite from t = {t[k]:g} on",
-                       evidence={"first_nonfinite_t": float(t[k])})
+    first = first_nonfinite(t, raw)
+    if first is not None:
+        return Verdict("error", f"the measured quantity is not finite from t = {first:g} on",
+                       evidence={"first_nonfinite_t": float(first)})
     with np.errstate(divide="ignore", invalid="ignore"):
         curves = raw / np.stack([np.asarray(p, dtype=np.float64) for _, p, _ in runs])
     claimed = np.array([c for _, _, c in runs], dtype=np.float64)

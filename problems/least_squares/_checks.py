@@ -13,7 +13,7 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from problems._validate import choice, generator, integer, positive, real
-from problems.types import checkpoints
+from problems.types import checkpoints, first_nonfinite
 
 __all__ = ["CHUNK_NUMBERS", "chunks", "choice", "data", "draw_batches", "first_nonfinite",
            "generator", "info", "integer", "positive", "real", "record_points"]
@@ -35,12 +35,6 @@ def record_points(n_iter, n_checkpoints) -> np.ndarray:
     n_iter = integer("n_iter", n_iter, low=1)
     n_checkpoints = integer("n_checkpoints", n_checkpoints, low=2)
     return checkpoints(n_iter, n_checkpoints)
-
-
-def first_nonfinite(t: np.ndarray, values: np.ndarray):
-    """The first recorded ``t`` at which some replica is inf or NaN, else ``None``."""
-    bad = ~np.all(np.isfinite(values), axis=0)
-    return int(t[np.argmax(bad)]) if bad.any() else None
 
 
 def info(t: np.ndarray, values: np.ndarray, **settings) -> Mapping:

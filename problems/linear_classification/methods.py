@@ -25,7 +25,7 @@ import numpy as np
 
 from problems.linear_classification import _kernels, _reference
 from problems._validate import integer, one_of, positive, real
-from problems.types import Instance, Trace, checkpoints
+from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
 _METRICS = {
     "loss": _kernels.METRIC_LOSS,
@@ -49,13 +49,8 @@ def _signed_points(instance):
     return np.ascontiguousarray(y[:, None] * B)
 
 
-def _first_nonfinite(t, values):
-    bad = ~np.all(np.isfinite(values), axis=0)
-    return int(t[np.argmax(bad)]) if bad.any() else None
-
-
 def _trace(metric, t, out, backend, **params):
-    info = {"first_nonfinite": _first_nonfinite(t, out), "backend": backend, **params}
+    info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend, **params}
     return Trace(metric=metric, t=t, values=out, info=info)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from problems.nonsmooth import _kernels, _reference
 from problems._validate import integer, one_of, positive
-from problems.types import Instance, Trace, checkpoints
+from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
 _METRICS = {"suboptimality": _kernels.METRIC_SUBOPTIMALITY, "distance": _kernels.METRIC_DISTANCE}
 _SCHEDULES = ("inverse_sqrt", "constant", "linear_decay")
@@ -50,11 +50,6 @@ def step_sizes(schedule, step_size, t, n_iter):
     if schedule == "constant":
         return np.full(t.shape, step_size)
     return step_size * (1.0 - t / n_iter)
-
-
-def _first_nonfinite(t, values):
-    bad = ~np.all(np.isfinite(values), axis=0)
-    return int(t[np.argmax(bad)]) if bad.any() else None
 
 
 def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_iter: int,
@@ -115,6 +110,6 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
             streams[r].standard_normal(out=G[r])
         eta = step_sizes(schedule, step_size, np.arange(t0, t0 + m), n_iter)
         k = chunk(x, x_star, noise, G, eta, t0, t, k, code, out)
-    info = {"first_nonfinite": _first_nonfinite(t, out), "backend": backend,
+    info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend,
             "schedule": schedule, "step_size": step_size, "x_final": x}
     return Trace(metric=metric, t=t, values=out, info=info)
