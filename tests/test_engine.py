@@ -159,6 +159,9 @@ def test_exit_status_is_1_when_a_verdict_differs_from_expected(tmp_path):
 def test_cli_selects_by_id_and_keyword(tmp_path):
     entries, errors = discover(["least-squares/no-such-claim"])
     assert errors and "no claim with this id" in errors[0]
+    own = claim_file(tmp_path, "own.py", id="test/own")
+    entries, errors = discover(["least-squares/nesterov-accelerated-rate", str(own)])
+    assert not errors and sorted(e.claim.id for e in entries) == ["least-squares/nesterov-accelerated-rate", "test/own"]
     a = claim_file(tmp_path, "a.py", id="test/alpha")
     b = claim_file(tmp_path, "b.py", id="test/beta")
     entries, _ = discover([str(a), str(b)], keyword="beta")

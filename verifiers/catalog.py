@@ -94,8 +94,9 @@ def discover(targets: Iterable[str] = (), keyword: str = "") -> tuple[list[Entry
             errors.append(f"{target}: no such claim file")
         else:
             ids.append(target)
+    named = {p.resolve() for p in files}  # files named by path, directly or through a folder
     if ids:
-        files += [p for p in _files(CATALOGUE) if p not in files]
+        files += _files(CATALOGUE)
     entries, seen = [], {}
     for path in dict.fromkeys(p.resolve() for p in files):
         try:
@@ -112,16 +113,8 @@ def discover(targets: Iterable[str] = (), keyword: str = "") -> tuple[list[Entry
     if ids:
         known = {e.claim.id for e in entries}
         errors += [f"{i}: no claim with this id (and no such file or folder)" for i in ids if i not in known]
-        entries = [e for e in entries if e.claim.id in ids or _named(e, targets)]
+        entries = [e for e in entries if e.claim.id in ids or e.source in named]
     if keyword:
         entries = [e for e in entries if keyword in e.claim.id or keyword in e.claim.title]
     return entries, errors
 
-
-def _named(entry: Entry, targets: list[str]) -> bool:
-    """True when the entry's file is a named file or lies under a named folder."""
-    for target in targets:
-        path = Path(target).resolve()
-        if path.exists() and (entry.source == path or path in entry.source.parents):
-            return True
-    return False

@@ -100,7 +100,7 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
     intercepts = np.array([c for _, c in fits])
     plot.update(fitted_slope=float(slopes.mean()), fitted_intercept=float(intercepts.mean()),
                 claimed_slope=float(claimed.mean()))
-    drift = _slope_drift(xw, logs.mean(axis=0), form)
+    drift = slope_drift(xw, logs.mean(axis=0), form)
     statistic = slopes if form == "power" else slopes / claimed
     centre, ci = mean_ci(statistic, test.confidence, seed=seed)
     allowed = band(float(claimed.mean()), test.tolerance, test.side, form)
@@ -132,7 +132,7 @@ def _shown(form, centre, ci, slopes, claimed):
     return float(np.exp(slopes.mean())), (ends[0], ends[1]), float(np.exp(log_rho))
 
 
-def _slope_drift(x, log_curve, form) -> float:
+def slope_drift(x, log_curve, form) -> float:
     """|slope on the first half - slope on the second half|; for a linear rate relative to the
     slope over the whole window (a property of the measurement, not of the claim)."""
     mid = 0.5 * (x[0] + x[-1])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from theory.claim import Scaling
-from verifiers.rate import MIN_SEEDS, _slope_drift, band
+from verifiers.rate import MIN_SEEDS, slope_drift, band
 from verifiers.stats import decide_interval, mean_ci, slope
 from verifiers.verdict import Verdict
 
@@ -37,7 +37,7 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
     fits = [slope(logx, row) for row in logs]
     slopes = np.array([s for s, _ in fits])
     plot.update(fitted_slope=float(slopes.mean()), fitted_intercept=float(np.mean([c for _, c in fits])))
-    drift = _slope_drift(logx, logs.mean(axis=0), "power")
+    drift = slope_drift(logx, logs.mean(axis=0), "power")
     centre, ci = mean_ci(slopes, test.confidence, seed=seed)
     allowed = band(claimed_exponent, test.tolerance, test.side, "power")
     evidence = {"seeds": int(costs.shape[0]), "grid": [float(x[0]), float(x[-1])], "slope_drift": drift,
