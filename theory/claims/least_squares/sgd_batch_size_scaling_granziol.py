@@ -18,9 +18,7 @@ from sympy import sqrt
 
 from problems.least_squares import gaussian_population, population_second_moment_growth
 from theory.claim import Citation, Claim, Scaling, Threshold, control
-from theory.symbols import L, symbol, trace_H
-
-batch_size = symbol("batch_size")
+from theory.symbols import L, batch_size, trace_H
 
 CLAIM = Claim(
     id="least-squares/granziol-sgd-linear-batch-scaling",

@@ -21,9 +21,7 @@ from dataclasses import replace
 
 from problems.least_squares import interpolation_design, second_moment_growth
 from theory.claim import Citation, Claim, Threshold, control
-from theory.symbols import symbol, trace_H
-
-lambda_max = symbol("lambda_max")
+from theory.symbols import lambda_max, trace_H
 
 CLAIM = Claim(
     id="least-squares/wu-su-sgd-trace-stability",
