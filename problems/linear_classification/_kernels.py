@@ -139,12 +139,14 @@ def _deviation_loop(Z, step_size, tie_weight, record_at, out):
     for t in range(record_at[-1] + 1):
         if t == record_at[k]:
             num = 0.0
-            den = 0.0
+            w_sq = 0.0
+            v_sq = 0.0
             for j in range(d):
                 diff = v[j] / step_size - w[j]
                 num += diff * diff
-                den += w[j] * w[j]
-            out[k] = math.sqrt(num) / max(math.sqrt(den), 1e-300)
+                w_sq += w[j] * w[j]
+                v_sq += (v[j] / step_size) ** 2
+            out[k] = math.sqrt(num) / max(math.sqrt(max(w_sq, v_sq)), 1e-300)
             k += 1
             if k == record_at.shape[0]:
                 break

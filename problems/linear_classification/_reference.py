@@ -64,5 +64,6 @@ def deviation_loop(Z, step_size, tie_weight, record_at, out):
         for _ in range(record_at[k] - (record_at[k - 1] if k else 0)):
             v = step(Z, logistic_coef(Z @ v), step_size, v)
             w = step(Z, perceptron_coef(Z @ w, tie_weight), 1.0, w)
-        out[k] = np.linalg.norm(v / step_size - w) / max(np.linalg.norm(w), 1e-300)
+        scale = max(np.linalg.norm(w), np.linalg.norm(v / step_size), 1e-300)
+        out[k] = np.linalg.norm(v / step_size - w) / scale
     return v, w

@@ -146,13 +146,13 @@ def perceptron_deviation(instance: Instance, rng: np.random.Generator, *, step_s
                          backend: str = "numba") -> Trace:
     r"""Relative deviation of rescaled logistic GD from the batch perceptron:
 
-    .. math:: d_t = \frac{\| v_t / \eta - w_t \|}{\max(\|w_t\|, 10^{-300})},
+    .. math:: d_t = \frac{\| v_t / \eta - w_t \|}{\max(\|w_t\|, \|v_t/\eta\|, 10^{-300})},
 
     with :math:`v_t` from :func:`logistic_gd` (step :math:`\eta`) and :math:`w_t` from
     :func:`batch_perceptron` (tie weight :math:`\tau`), run side by side; :math:`d_0 = 0`.
     Tyurin's claim: :math:`d_t \to 0` as :math:`\eta \to \infty` for :math:`\tau = \tfrac12`.
-    With :math:`\tau = 0` the perceptron stays at :math:`w_t = 0`, so :math:`d_t` is of
-    order :math:`10^{300}` from :math:`t = 1` on (the denominator is the floor).
+    With :math:`\tau = 0` the perceptron stays at :math:`w_t = 0`, so :math:`d_t = 1` from
+    :math:`t = 1` on (the larger norm in the denominator keeps :math:`d_t \le 2`).
 
     Parameters
     ----------
