@@ -13,7 +13,9 @@ Statistical rule (``../shared/VERIFICATION.md``, "Fitting a rate"):
    else the asymptotic regime was not reached: ``inconclusive``. One exception: when the
    claimed form drifts but the *other* form (a power law for a claimed linear rate, a
    linear rate for a claimed power law) fits the same window without drifting, the
-   measurement has the other form. A power law decays slower than every linear rate and a
+   measurement has the other form; and when the slopes fitted on each half both lie outside the
+   allowed band on the same side, no part of the window follows the claim: ``violated``.
+   A power law decays slower than every linear rate and a
    linear rate faster than every power law, so that refutes a two-sided claim and the side
    it contradicts (a power-law decay refutes ``O(rho^t)``; a linear decay refutes
    ``Omega(t^p)``) and satisfies the other side. The same holds when the window is too
@@ -128,6 +130,11 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
         if other is not None:
             drifting = f"the local slopes of the claimed form drift by {drift:.3g}"
             return _other_form_verdict(other, form, drifting, test, common)
+        halves = refuted_on_both_halves(xw, logs if form == "power" else logs / claimed[:, None],
+                                                          allowed, test.confidence, seed)
+        if halves:
+            return Verdict("violated", f"local slopes drift by {drift:.3g} across the window, but both halves "
+                           f"refute the claim on the same side: {halves}", **common)
         return Verdict("inconclusive", f"local slopes drift by {drift:.3g} across the window (tolerance "
                        f"{test.tolerance:g}): the asymptotic regime was not reached", **common)
     status = decide_interval(ci, *allowed)
@@ -203,3 +210,23 @@ def _plot(t, curves, window, form, ylabel):
     return {"kind": "rate", "form": form, "t": t.tolist(), "measured": curves.tolist(), "ylabel": ylabel,
             "window": [float(t[window[0]]), float(t[window[-1]])] if window.size else [np.nan, np.nan],
             "fitted_slope": np.nan, "fitted_intercept": np.nan, "claimed_slope": np.nan}
+
+
+def refuted_on_both_halves(x, logs, allowed, confidence: float, seed: int) -> str:
+    """When no single exponent fits, the claimed one is still refuted if the slopes fitted on
+    the lower and on the upper half of ``x`` (sharing the middle) both lie outside the
+    ``allowed`` band on the same side, each with its interval over seeds (rows of ``logs``).
+    Returns the evidence, or ``""`` when they do not."""
+    middle = 0.5 * (x[0] + x[-1])
+    halves = []
+    for part in (x <= middle + 1e-12, x >= middle - 1e-12):
+        if part.sum() < 2:
+            return ""
+        slopes = np.array([slope(x[part], row[part])[0] for row in logs])
+        centre, ci = mean_ci(slopes, confidence, seed=seed)
+        halves.append((centre, ci))
+    above = all(ci[0] > allowed[1] for _, ci in halves)
+    below = all(ci[1] < allowed[0] for _, ci in halves)
+    if not (above or below):
+        return ""
+    return "; ".join(f"{name} half {c:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]" for name, (c, ci) in zip(("lower", "upper"), halves))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from theory.claim import Scaling
-from verifiers.rate import MIN_SEEDS, slope_drift, band
+from verifiers.rate import MIN_SEEDS, band, refuted_on_both_halves, slope_drift
 from verifiers.stats import decide_interval, mean_ci, slope
 from verifiers.verdict import Verdict
 
@@ -52,7 +52,7 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
         return Verdict("inconclusive", f"{costs.shape[0]} seeds give no trustworthy interval: run at least "
                        f"{MIN_SEEDS}", **common)
     if drift > test.tolerance:
-        refuted = _refuted_on_both_halves(logx, logs, allowed, test, seed)
+        refuted = refuted_on_both_halves(logx, logs, allowed, test.confidence, seed)
         if refuted:
             return Verdict("violated", f"local exponents drift by {drift:.3g} across the grid, but both halves "
                            f"refute the claim on the same side: {refuted}", **common)
@@ -63,23 +63,3 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
     return Verdict(status, f"exponent in {test.parameter} {centre:.4g}, {test.confidence:.0%} CI "
                    f"[{ci[0]:.4g}, {ci[1]:.4g}] over {costs.shape[0]} seeds, {text} the allowed band "
                    f"[{allowed[0]:.4g}, {allowed[1]:.4g}]", **common)
-
-
-def _refuted_on_both_halves(logx, logs, allowed, test: Scaling, seed: int) -> str:
-    """When no single exponent fits the grid, the claimed one is still refuted if the
-    exponents fitted on the lower and on the upper half of the grid (sharing the middle
-    value) both lie outside the allowed band on the same side. Returns the evidence, or
-    ``""`` when they do not."""
-    middle = 0.5 * (logx[0] + logx[-1])
-    halves = []
-    for part in (logx <= middle + 1e-12, logx >= middle - 1e-12):
-        if part.sum() < 2:
-            return ""
-        slopes = np.array([slope(logx[part], row[part])[0] for row in logs])
-        centre, ci = mean_ci(slopes, test.confidence, seed=seed)
-        halves.append((centre, ci))
-    above = all(ci[0] > allowed[1] for _, ci in halves)
-    below = all(ci[1] < allowed[0] for _, ci in halves)
-    if not (above or below):
-        return ""
-    return "; ".join(f"{name} half {c:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]" for name, (c, ci) in zip(("lower", "upper"), halves))

@@ -159,6 +159,18 @@ def test_rate_drifting_local_slopes_are_inconclusive():
         assert "drift" in verdict.reason and verdict.evidence["slope_drift"] > 1
 
 
+def test_rate_drifting_but_refuted_on_both_halves_is_violated():
+    """No single exponent fits t^-1-then-t^-3, but every part of it decays faster than t^0
+    and slower than t^-5: those claims are refuted on both halves of the window."""
+    t = _grid(1e4)
+    tt = np.maximum(t, 1.0)
+    curve = np.where(tt < 100, 1 / tt, 1e4 * tt ** -3.0)
+    for claimed in (0.0, -5.0):
+        verdict = _decide(t, _runs(curve, claimed, rng=np.random.default_rng(0)))
+        assert verdict.status == "violated", verdict.reason
+        assert "both halves" in verdict.reason
+
+
 def test_rate_wide_interval_over_seeds_is_inconclusive():
     t = _grid(1e4)
     rng = np.random.default_rng(0)
@@ -239,11 +251,14 @@ def test_rate_linear_decay_against_a_claimed_power_law(side, status):
 
 
 def test_rate_curved_in_both_forms_stays_inconclusive():
-    """exp(-sqrt(t)) is neither a power law nor a linear rate: both fits drift."""
+    """exp(-sqrt(t)) is neither a power law nor a linear rate: both fits drift. Its local
+    exponent runs from about -3 to -9 on the window: an exponent inside that range is
+    undecided, one outside it (t^-2, slower everywhere) is refuted on both halves."""
     t = _grid(1e4)
-    runs = _runs(np.exp(-np.sqrt(t)), -2.0, rng=np.random.default_rng(5))
-    verdict = _decide(t, runs, Rate(), form="power", burn_in=10.0)
-    assert verdict.status == "inconclusive", verdict.reason
+    for claimed, status in ((-5.0, "inconclusive"), (-2.0, "violated")):
+        runs = _runs(np.exp(-np.sqrt(t)), claimed, rng=np.random.default_rng(5))
+        verdict = _decide(t, runs, Rate(), form="power", burn_in=10.0)
+        assert verdict.status == status, verdict.reason
 
 
 def test_rate_linear_decay_to_the_floor_within_a_fraction_of_a_decade_refutes_a_power_law():
