@@ -221,3 +221,15 @@ def test_scaling_over_a_problem_parameter_draws_a_fresh_instance_per_value(tmp_p
     record = record_for(path)
     assert record["status"] == "consistent", record["reason"]
     assert abs(record["estimate"] - 1) < 0.02
+
+
+def test_grid_over_a_method_parameter_sets_it_per_point(tmp_path):
+    """A grid key the generator does not take (n_iter here) is a method parameter: each grid
+    point runs the method with its value, on top of method_params."""
+    from dataclasses import replace
+    (entry,), errors = discover([str(claim_file(tmp_path, method_params={"n_iter": 30}))])
+    assert not errors
+    claim = replace(entry.claim, grid={"q": [0.5], "n_iter": [12, 25]})
+    record = run_claim(claim)
+    assert [p["label"] for p in record["plots"]] == ["q=0.5, n_iter=12", "q=0.5, n_iter=25"]
+    assert [p["t"][-1] for p in record["plots"]] == [12, 25]

@@ -183,8 +183,9 @@ class Claim:
     ``method(instance, rng, **method_params) -> Trace`` are plain functions. A method
     parameter may be a sympy expression in the instance constants (``step_size=1/L``).
     ``claimed`` is a sympy expression (or text sympy parses) in ``t`` (or the swept
-    parameter) and the instance constants. ``grid`` sweeps problem parameters: each
-    point is decided on its own and the verdict is the worst of them. ``quick`` holds
+    parameter) and the instance constants. ``grid`` sweeps problem parameters (and
+    method parameters, for keys the generator does not take): each point is decided on
+    its own and the verdict is the worst of them. ``quick`` holds
     overrides (any of ``problem_params``, ``method_params``, ``grid``, ``seeds``,
     ``test``) for the quick profile. ``expected`` is ``"violated"`` for a negative
     control. ``provenance`` says where the constants come from (checked against the

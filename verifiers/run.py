@@ -37,15 +37,21 @@ def effective(claim: Claim, quick: bool) -> Claim:
     return replace(claim, **changes)
 
 
-def grid_points(claim: Claim) -> list[tuple[str, dict]]:
-    """Every combination of the grid's values, with a label such as ``condition_number=100``."""
+def grid_points(claim: Claim) -> list[tuple[str, dict, dict]]:
+    """Every combination of the grid's values, with a label such as ``condition_number=100``:
+    ``(label, problem parameters, method parameters set by the grid)``. A grid key that the
+    problem generator takes is a problem parameter; any other key is a method parameter
+    (an integrator, a convention), set on top of ``method_params``."""
     if not claim.grid:
-        return [("", dict(claim.problem_params))]
+        return [("", dict(claim.problem_params), {})]
     keys = list(claim.grid)
+    of_problem = set(inspect.signature(claim.problem).parameters)
     points = []
     for combo in itertools.product(*(claim.grid[k] for k in keys)):
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
-        points.append((label, {**claim.problem_params, **dict(zip(keys, combo))}))
+        chosen = dict(zip(keys, combo))
+        points.append((label, {**claim.problem_params, **{k: v for k, v in chosen.items() if k in of_problem}},
+                       {k: v for k, v in chosen.items() if k not in of_problem}))
     return points
 
 
@@ -62,8 +68,9 @@ class _Invalid(Exception):
 class _Context:
     """What every kind needs for one grid point: the instances and how to run the method."""
 
-    def __init__(self, claim: Claim, problem_params: dict, point: int, root_seed: int):
-        self.claim, self.problem_params = claim, problem_params
+    def __init__(self, claim: Claim, problem_params: dict, point: int, root_seed: int,
+                 method_grid: dict | None = None):
+        self.claim, self.problem_params, self.method_grid = claim, problem_params, dict(method_grid or {})
         self.instances, self.problem_seeds, self.method_seeds, self.unchecked = [], [], [], set()
         for s in range(claim.seeds):
             problem_seed, method_seed = streams(root_seed, claim.id, point, s)
@@ -88,7 +95,7 @@ class _Context:
         return self.draw(child, {**self.problem_params, parameter: value}, f"seed {s}, {parameter}={value}")
 
     def params(self, instance, extra: dict | None = None) -> dict:
-        resolved = resolve_params(self.claim.method_params, instance.constants, self.claim.id)
+        resolved = resolve_params({**self.claim.method_params, **self.method_grid}, instance.constants, self.claim.id)
         return {**resolved, **(extra or {})}
 
     def run(self, s: int, extra: dict | None = None, method: Callable | None = None, params: dict | None = None,
@@ -191,7 +198,15 @@ def _comparison(ctx: _Context, expr) -> Verdict:
     for s, instance in enumerate(ctx.instances):
         params_a = ctx.params(instance)
         own_b = resolve_params(test.other_params, instance.constants, ctx.claim.id, "other_params")
-        params_b = own_b if test.other_method is not None else {**params_a, **own_b}
+        if test.other_method is not None:
+            # the grid's method parameters (a delay, a convention) apply to the other method too
+            # where it takes them, so that both are compared at the same grid point
+            takes = inspect.signature(test.other_method).parameters
+            shared = resolve_params({k: v for k, v in ctx.method_grid.items() if k in takes},
+                                    instance.constants, ctx.claim.id)
+            params_b = {**shared, **own_b}
+        else:
+            params_b = {**params_a, **own_b}
         a[s] = test.statistic(ctx.run(s, params=params_a))
         b[s] = test.statistic(ctx.run(s, method=test.other_method, params=params_b))
     name = getattr(test.statistic, "__name__", "statistic")
@@ -223,9 +238,9 @@ def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
         expr = None if claim.kind == "comparison" else parse_expression(claim.id, "claimed", claim.claimed)
         record["claimed"] = str(claim.claimed if expr is None else expr)
         verdicts, labels, unchecked = [], [], set()
-        for point, (label, problem_params) in enumerate(grid_points(claim)):
+        for point, (label, problem_params, method_grid) in enumerate(grid_points(claim)):
             try:
-                ctx = _Context(claim, problem_params, point, root_seed)
+                ctx = _Context(claim, problem_params, point, root_seed, method_grid)
             except _Invalid as exc:
                 verdicts.append(Verdict("invalid", f"{label + ': ' if label else ''}{exc}"))
                 labels.append(label)
