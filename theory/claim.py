@@ -60,7 +60,9 @@ class Bound:
     ``rtol`` covers round-off only). ``statistic="mean"``: the Monte Carlo mean over
     replicas with its ``confidence`` interval (expectations). Points where the claimed
     value falls below ``floor`` times the first measured value are below the
-    floating-point floor and are skipped (and counted in the evidence).
+    floating-point floor and are skipped (and counted in the evidence), and so are points
+    recorded before ``t = burn_in`` (a time average that has not yet averaged over enough
+    steps to be compared at the claimed precision).
     """
 
     side: Literal["upper", "lower", "tight"] = "upper"
@@ -68,6 +70,7 @@ class Bound:
     statistic: Literal["each", "mean"] = "each"
     floor: float = 0.0
     confidence: float = 0.99
+    burn_in: float = 0.0
 
 
 @dataclass(frozen=True)

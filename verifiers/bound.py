@@ -13,7 +13,8 @@ Statistical rule. With :math:`r = \text{measured}/\text{claimed}` at every recor
   at every point it lies on the claimed side, ``inconclusive`` otherwise.
 
 Points where the claimed value is below ``floor`` times the first measured value are
-under the floating-point floor and skipped; the evidence counts them. The evidence
+under the floating-point floor and skipped, and so are points before ``burn_in``; the
+evidence counts them. The evidence
 always reports the worst ratio and where it occurred: near 1 means tight, far below 1
 means "holds, not tight on these instances".
 """
@@ -33,13 +34,14 @@ from verifiers.verdict import Verdict
 def _ratios(t, runs, test: Bound):
     """Per-seed ratio rows (replicas x K, or 1 x K for the mean) with skipped points as NaN."""
     rows, skipped = [], 0
+    after_burn_in = np.asarray(t, dtype=np.float64)[None, :] >= test.burn_in
     for measured, claimed in runs:
         measured = np.asarray(measured, dtype=np.float64)
         if test.statistic == "mean":
             measured = measured.mean(axis=0, keepdims=True)
         claimed = np.asarray(claimed, dtype=np.float64)[None, :]
         reference = np.abs(measured[:, :1]) * test.floor
-        keep = np.abs(claimed) > reference
+        keep = (np.abs(claimed) > reference) & after_burn_in
         skipped += int(np.count_nonzero(~keep))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             rows.append(np.where(keep, measured / claimed, np.nan))

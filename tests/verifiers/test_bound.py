@@ -161,3 +161,13 @@ def test_bound_mean_exactly_on_the_bound_is_rarely_refuted_across_many_points():
         runs = [((1 + 0.2 * rng.standard_normal((4, T.size))) * CLAIMED, CLAIMED) for _ in range(8)]
         refuted += bound.decide(T, runs, Bound(side="upper", statistic="mean", rtol=0.0)).status == "violated"
     assert refuted <= 2  # about 1% expected; without the correction about 20% were
+
+
+def test_bound_points_before_burn_in_are_not_checked():
+    """A time average that starts far off (ratio 3 up to t = 10) and then holds: checked only
+    from burn_in on, the bound holds; the early points are counted, not hidden."""
+    ratios = np.where(T <= 10, 3.0, 0.9)
+    assert bound.decide(T, _runs(ratios), Bound()).status == "violated"
+    verdict = bound.decide(T, _runs(ratios), Bound(burn_in=11))
+    assert verdict.status == "consistent", verdict.reason
+    assert verdict.evidence["points_below_floor"] == int(np.count_nonzero(T < 11))
