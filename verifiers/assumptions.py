@@ -2,7 +2,8 @@ r"""The vocabulary of assumptions, each with a check on a concrete instance.
 
 A claim names its assumptions; before any measurement each instance is checked, and an
 instance that breaks one makes the verdict ``invalid`` (it tested nothing), never
-``violated``. A check reads the instance's data (the Hessian ``H``, the design ``A``,
+``violated``. A check reads the instance's data (the Hessian ``H``, or a Gaussian
+target's ``precision``, which is the Hessian of its potential; the design ``A``,
 labels) and constants; when the data it needs is absent the assumption is reported as
 *unchecked* in the evidence rather than trusted silently.
 """
@@ -16,7 +17,8 @@ RTOL = 1e-9
 
 
 def _hessian(instance) -> Optional[np.ndarray]:
-    H = instance.data.get("H")
+    # a Gaussian target's potential -log pi has the precision as its Hessian
+    H = instance.data.get("H", instance.data.get("precision"))
     return None if H is None else np.asarray(H, dtype=np.float64)
 
 
