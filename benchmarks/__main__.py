@@ -9,11 +9,14 @@ import time
 
 import numpy as np
 
+from problems import langevin as lg
 from problems import least_squares as ls
+from problems import linear_systems as lsys
 from problems import linear_classification as lc
 from problems import matrix_sensing as ms
 from problems import monotone_inclusion as mi
 from problems import nonsmooth as ns
+from problems import online_learning as ol
 from problems import quadratic_models as qm
 from problems import scalar_networks as sn
 
@@ -31,6 +34,11 @@ def _cases(scale: float):
     finite_sum = mi.cocoercive_linear(np.random.default_rng(0), dim=20, n_components=1024)
     scalar = sn.scalar_network(np.random.default_rng(0), depth=4)
     quadratic = qm.quadratic_model(np.random.default_rng(0), n_outputs=5, coupling=0.5)
+    gaussian = lg.gaussian_target(np.random.default_rng(0), dim=10, condition_number=10.0)
+    logcosh = lg.coupled_logcosh_target(np.random.default_rng(0), dim=64)
+    diffusion = lg.state_dependent_diffusion(np.random.default_rng(0))
+    online = ol.linear_sea(np.random.default_rng(0), dim=5, horizon=n(20_000), sigma=1.0)
+    poisson = lsys.shifted_laplacians(np.random.default_rng(0), grid=32, horizon=1)
     return [
         ("gradient_descent", ls.gradient_descent, design, dict(step_size=1.0, n_iter=n(100_000))),
         ("nesterov", ls.nesterov, design, dict(step_size=1.0, n_iter=n(100_000))),
@@ -48,6 +56,13 @@ def _cases(scale: float):
         ("vr_halpern", mi.vr_halpern, finite_sum, dict(n_iter=n(20_000), replicas=4)),
         ("scalar_gd", sn.scalar_gd, scalar, dict(n_iter=n(20_000), metric="gfs_sharpness_increase")),
         ("quadratic_gd", qm.quadratic_gd, quadratic, dict(n_iter=n(10_000))),
+        # chain throughput: 1000 chains x 2000 steps x d = 10
+        ("ula", lg.ula, gaussian, dict(step_size=0.03, n_iter=n(2_000), chains=1000, metric="variance_ratio")),
+        ("mala", lg.mala, gaussian, dict(step_size=0.03, n_iter=n(2_000), chains=1000, metric="variance_ratio")),
+        ("ula_coupling", lg.ula_coupling, logcosh, dict(step_size=0.1, n_iter=n(100), chains=100, refinement=16)),
+        ("alpha_sde", lg.alpha_sde, diffusion, dict(alpha=0.5, n_iter=n(5_000), chains=1000)),
+        ("optimistic_omd", ol.optimistic_omd, online, dict(replicas=16)),
+        ("sor_iterations", lsys.sor_iterations, poisson, dict(replicas=2)),
     ]
 
 
