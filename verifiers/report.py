@@ -336,7 +336,8 @@ def _views(payload: dict) -> list[dict]:
         if claimed.size and np.all(claimed == claimed.flat[0]):  # a constant bound: the ratio is the curve
             return [payload]
         return [payload, {**payload, "kind": "bound_ratio"}]
-    if payload.get("kind") == "scaling" and payload.get("traces"):
+    # the curves behind the costs, when there are curves (a cost read off one number has none)
+    if payload.get("kind") == "scaling" and any(len(tr.get("t") or []) > 1 for tr in payload.get("traces") or []):
         return [payload, {"kind": "traces", "traces": payload["traces"], "label": payload.get("label"),
                           "ylabel": payload.get("trace_ylabel")}]
     return [payload]

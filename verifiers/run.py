@@ -188,6 +188,8 @@ def _scaling(ctx: _Context, expr) -> Verdict:
     prefactor = curve(form.prefactor, test.parameter, {}, x, claim_id=ctx.claim.id)
     name = getattr(test.cost, "__name__", "threshold" if isinstance(test.cost, Threshold) else "cost")
     ylabel = ctx.claim.measured or name
+    if form.prefactor != 1:
+        ylabel = f"{ylabel} / ({form.prefactor})"
     return scaling.decide(x, costs, prefactor, form.slope, test, ylabel=ylabel, traces=traces,
                           trace_ylabel=f"{metric} (median over seeds)" if traces else "")
 

@@ -32,6 +32,7 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
             "traces": traces or [], "trace_ylabel": trace_ylabel}
     with np.errstate(divide="ignore", invalid="ignore"):
         adjusted = costs / np.asarray(prefactor, dtype=np.float64)[None, :]
+    plot["cost"] = adjusted.tolist()  # the fit is on the cost with the claimed prefactor divided out
     bad = ~(np.isfinite(adjusted) & (adjusted > 0))
     if bad.any():
         k = int(np.flatnonzero(bad.any(axis=0))[0])

@@ -67,13 +67,15 @@ def _sor_solve(shift, b, omega, tol, max_iter, x):
     return -1
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def _sor_counts(shifts, rhs, omegas, tol, max_iter, out):
     r"""``out[t, k]`` = SOR sweeps for :math:`(A_{c_t}, b_t)` with :math:`\omega_k` from
-    :math:`x_0 = 0` (-1 if capped). Pairs are independent, so the parallel loop is deterministic."""
+    :math:`x_0 = 0` (-1 if capped). A serial loop on purpose: Numba's parallel threading layer
+    does not survive the fork of the verifier's worker processes once the parent has used it
+    (the workers died with SIGTERM under pytest); the claims' workers are the parallelism."""
     T, K = out.shape
     g = rhs.shape[1]
-    for p in numba.prange(T * K):
+    for p in range(T * K):
         t = p // K
         k = p - t * K
         x = np.zeros((g + 2, g + 2))

@@ -65,7 +65,7 @@ _COST_CACHE: OrderedDict = OrderedDict()  # content hash -> (iterations, capped,
 
 def sor_cost_matrix(instance, rng, *, omegas=None, backend="numba") -> np.ndarray:
     r"""SOR sweep counts, shape ``(horizon, K)``: entry :math:`(t, k)` solves
-    :math:`A_{c_t}x = b_t` with :math:`\omega_k` (capped at ``max_iter``). Parallel over
+    :math:`A_{c_t}x = b_t` with :math:`\omega_k` (capped at ``max_iter``). Serial over
     systems, deterministic. ``omegas`` defaults to the instance's arms; ``rng`` is validated,
     not used. Memoised on the content of the instance (see :func:`bandit_relaxation`)."""
     iterations, _, _, _ = _cost_matrix(instance, rng, omegas, backend)
