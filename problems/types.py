@@ -7,7 +7,7 @@ carries its exact constants (``L``, ``mu``, ``x_star``, ...); a method returns a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
@@ -84,3 +84,16 @@ def first_nonfinite(t: np.ndarray, values: np.ndarray):
     (what a method puts in ``Trace.info["first_nonfinite"]``)."""
     bad = ~np.all(np.isfinite(values), axis=0)
     return np.asarray(t)[np.argmax(bad)].item() if bad.any() else None
+
+
+CHUNK_NUMBERS = 2**22  # host-drawn random numbers per chunk (32 MiB of float64)
+
+
+def chunks(n_steps: int, numbers_per_step: int) -> Iterator[tuple[int, int]]:
+    """Consecutive step ranges ``[t0, t1)`` covering ``0..n_steps``, each needing at most
+    ``CHUNK_NUMBERS`` host-drawn random numbers (at least one step each): the methods draw
+    their randomness chunk by chunk, so memory stays flat in the number of steps, and a
+    stream drawn in pieces is the same stream, so results do not depend on the chunk size."""
+    size = max(1, CHUNK_NUMBERS // max(1, int(numbers_per_step)))
+    for t0 in range(0, int(n_steps), size):
+        yield t0, min(int(n_steps), t0 + size)

@@ -42,7 +42,7 @@ def _ratios(t, runs, test: Bound):
         claimed = np.asarray(claimed, dtype=np.float64)[None, :]
         reference = np.abs(measured[:, :1]) * test.floor
         keep = (np.abs(claimed) > reference) & after_burn_in
-        skipped += int(np.count_nonzero(~keep))
+        skipped += int(np.count_nonzero(~keep & after_burn_in))  # below the floor
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             rows.append(np.where(keep, measured / claimed, np.nan))
     return rows, skipped
@@ -71,9 +71,9 @@ def _decide(t, runs, test):
     if np.isnan(ratios).all():
         return Verdict("inconclusive", "every point lies below the floating-point floor of the bound",
                        evidence={"points_below_floor": skipped})
-    if test.statistic == "each":
-        return _decide_each(t, ratios, test, skipped)
-    return _decide_mean(t, ratios, test, skipped)
+    verdict = (_decide_each if test.statistic == "each" else _decide_mean)(t, ratios, test, skipped)
+    early = int(np.count_nonzero(t < test.burn_in))
+    return replace(verdict, evidence={**verdict.evidence, "points_before_burn_in": early}) if early else verdict
 
 
 def _worst(t, ratios, side):

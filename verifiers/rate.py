@@ -130,8 +130,8 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray, float]], 
         if other is not None:
             drifting = f"the local slopes of the claimed form drift by {drift:.3g}"
             return _other_form_verdict(other, form, drifting, test, common)
-        halves = refuted_on_both_halves(xw, logs if form == "power" else logs / claimed[:, None],
-                                                          allowed, test.confidence, seed)
+        statistic_logs = logs if form == "power" else logs / claimed[:, None]  # slopes in the band's units
+        halves = refuted_on_both_halves(xw, statistic_logs, allowed, test.confidence, seed)
         if halves:
             return Verdict("violated", f"local slopes drift by {drift:.3g} across the window, but both halves "
                            f"refute the claim on the same side: {halves}", **common)

@@ -27,12 +27,12 @@ def decide(x: np.ndarray, costs: np.ndarray, prefactor: np.ndarray, claimed_expo
     costs were read from, one per value, for the report) are carried in the plot only."""
     x = np.asarray(x, dtype=np.float64)
     costs = np.atleast_2d(np.asarray(costs, dtype=np.float64))
-    plot = {"kind": "scaling", "parameter": test.parameter, "x": x.tolist(), "cost": costs.tolist(),
-            "ylabel": ylabel, "fitted_slope": np.nan, "fitted_intercept": np.nan, "claimed_slope": claimed_exponent,
-            "traces": traces or [], "trace_ylabel": trace_ylabel}
     with np.errstate(divide="ignore", invalid="ignore"):
         adjusted = costs / np.asarray(prefactor, dtype=np.float64)[None, :]
-    plot["cost"] = adjusted.tolist()  # the fit is on the cost with the claimed prefactor divided out
+    # the plot shows what is fitted: the cost with the claimed prefactor (a log factor) divided out
+    plot = {"kind": "scaling", "parameter": test.parameter, "x": x.tolist(), "cost": adjusted.tolist(),
+            "ylabel": ylabel, "fitted_slope": np.nan, "fitted_intercept": np.nan, "claimed_slope": claimed_exponent,
+            "traces": traces or [], "trace_ylabel": trace_ylabel}
     bad = ~(np.isfinite(adjusted) & (adjusted > 0))
     if bad.any():
         k = int(np.flatnonzero(bad.any(axis=0))[0])

@@ -34,19 +34,6 @@ HARMONIC, DOUBLE_WELL = 0, 1
 RATIONAL, SINE = 0, 1
 # Per-chain statistics of ``_alpha_segment`` and ``_myula_segment``.
 SECOND_MOMENT, FIRST_MOMENT, ABS_MOMENT = 0, 1, 2
-MAX_DRAWS = 2**22  # host-drawn random numbers per chunk (32 MiB of float64): flat memory in n_iter
-
-
-def segments(n_steps: int, draws_per_step: int):
-    """``(first_step, length)`` of consecutive chunks covering steps ``1..n_steps``, each
-    needing at most ``MAX_DRAWS`` host-drawn numbers (at least one step per chunk). Plain
-    Python, shared by the wrappers."""
-    per_chunk = max(1, MAX_DRAWS // max(1, int(draws_per_step)))
-    first = 1
-    while first <= n_steps:
-        length = min(per_chunk, n_steps - first + 1)
-        yield first, length
-        first += length
 
 
 @numba.njit(cache=True)

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.integrate
 
 from problems import _validate as _checks
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
 from ._sde_kernels import DOUBLE_WELL, FIRST_MOMENT, HARMONIC, RATIONAL, SECOND_MOMENT, SINE
@@ -133,9 +133,9 @@ def alpha_sde(instance, rng, *, alpha, corrected=True, step_size=2e-3, n_iter, c
                         (FIRST_MOMENT, 1.0))
     x = rng.standard_normal(R) * np.sqrt(c["target_variance"])
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
-    for first, m in _sde_kernels.segments(burn_in + int(t[-1]), R):
-        normals = rng.standard_normal((m, R))
-        impl._alpha_segment(x, normals, m, first, burn_in, t, h, a, 1.0 if corr else 0.0, pot,
+    for t0, t1 in chunks(burn_in + int(t[-1]), R):
+        normals = rng.standard_normal((t1 - t0, R))
+        impl._alpha_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, h, a, 1.0 if corr else 0.0, pot,
                             dif, f, statistic, scale, cursor, acc, out)
     exponent = 0.0 if corr else 1.0 - a
     info = {"alpha": a, "corrected": corr, "step_size": h,

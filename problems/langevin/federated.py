@@ -55,7 +55,7 @@ import numpy as np
 import scipy.linalg
 
 from problems import _validate as _checks
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
 from .gaussian import gaussian_w2
@@ -175,7 +175,8 @@ def _run(instance, rng, conducive, step_size, n_iter, local_steps, chains, burn_
     acc_sum, acc_outer = np.zeros((R, d)), np.zeros((R, d, d))
     cursor = np.zeros(1, dtype=np.int64)
     base, drawn = 0, np.zeros((0, R), dtype=np.int64)  # random shards of rounds base, base+1, ..
-    for first, m in _sde_kernels.segments(burn_in + int(t[-1]), R * (d + 1)):
+    for t0, t1 in chunks(burn_in + int(t[-1]), R * (d + 1)):
+        first, m = t0 + 1, t1 - t0
         rounds = (np.arange(first, first + m) - 1) // K
         if random_schedule:
             new = rounds[-1] + 1 - (base + drawn.shape[0])

@@ -77,7 +77,7 @@ import numpy as np
 import scipy.linalg
 
 from problems import _validate as _checks
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
 from ._sde_kernels import DAMP, DRIFT, KICK
@@ -196,7 +196,7 @@ def sghmc(instance, rng, *, integrator, step_size, n_iter, chains, friction=1.0,
     at stationarity) or of :math:`\frac1d\sum_i p_i^2` (``"momentum_variance_ratio"``).
 
     Randomness, in order: :math:`q_0` then :math:`p_0` (each ``(chains, d)``); then per chunk of
-    ``m`` steps (at most ``_sde_kernels.MAX_DRAWS`` numbers): unless ``full_gradient``,
+    ``m`` steps (at most ``problems.types.CHUNK_NUMBERS`` numbers): unless ``full_gradient``,
     ``rng.integers(arange(b), n, (m, kicks, chains, b))`` (the partial Fisher-Yates draws
     that pick each kick's batch, each chain keeping its own permutation of the data), then
     ``rng.standard_normal((m, dampings, chains, d))``.
@@ -231,7 +231,8 @@ def sghmc(instance, rng, *, integrator, step_size, n_iter, chains, friction=1.0,
     n_kicks, n_damps = int(np.sum(kinds == KICK)), int(np.sum(kinds == DAMP))
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
     low = np.arange(B, dtype=np.int64)
-    for first, m in _sde_kernels.segments(burn_in + int(t[-1]), R * (n_kicks * B + n_damps * d)):
+    for t0, t1 in chunks(burn_in + int(t[-1]), R * (n_kicks * B + n_damps * d)):
+        first, m = t0 + 1, t1 - t0
         draws = (rng.integers(low, n, size=(m, n_kicks, R, B)) if B else
                  np.zeros((m, n_kicks, R, 0), dtype=np.int64))
         normals = rng.standard_normal((m, n_damps, R, d))

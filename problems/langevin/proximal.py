@@ -55,7 +55,7 @@ import scipy.sparse.linalg
 import scipy.special
 
 from problems import _validate as _checks
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
 from ._sde_kernels import ABS_MOMENT, SECOND_MOMENT
@@ -176,9 +176,9 @@ def myula(instance, rng, *, step_size, smoothing=None, n_iter, chains=1000, burn
     d = int(instance.constants["dim"])
     x = rng.standard_normal((R, d)) * np.sqrt(instance.constants["target_variance"])
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
-    for first, m in _sde_kernels.segments(burn_in + int(t[-1]), R * d):
-        normals = rng.standard_normal((m, R, d))
-        impl._myula_segment(x, normals, m, first, burn_in, t, h, lam, w, statistic, cursor,
+    for t0, t1 in chunks(burn_in + int(t[-1]), R * d):
+        normals = rng.standard_normal((t1 - t0, R, d))
+        impl._myula_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, h, lam, w, statistic, cursor,
                             acc, out)
     info = {"step_size": h, "smoothing": lam, "chains": R, "burn_in": burn_in,
             "backend": backend, "first_nonfinite": first_nonfinite(t, out)}

@@ -27,7 +27,7 @@ are measurements with no closed form.
 
 Randomness: ``rng.spawn(3)`` gives three streams: [0] the Gaussian increments, drawn step by
 step as ``(steps, chains, d)``, [1] the MALA uniforms ``(steps, chains)``, [2] the SGLD batch
-uniforms ``(steps, chains, B)``; each is drawn in chunks of at most ``CHUNK_NUMBERS`` numbers
+uniforms ``(steps, chains, B)``; each is drawn in chunks of at most ``problems.types.CHUNK_NUMBERS`` numbers
 per step range, so memory is flat in ``n_iter`` and the numbers do not depend on the chunking.
 Both back ends consume the same arrays. A run depends on the seed and on ``chains``.
 
@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from problems import _validate as _checks
-from problems.types import Trace, checkpoints, first_nonfinite
+from problems.types import Trace, checkpoints, chunks, first_nonfinite
 
 from . import _kernels, _reference
 from .targets import LINEAR_REGRESSION, LOGCOSH, kind
@@ -48,7 +48,6 @@ from .targets import LINEAR_REGRESSION, LOGCOSH, kind
 METRICS = ("variance_ratio", "variance_ratio_soft", "mean_error", "second_moment")
 COUPLING_METRICS = ("coupling_w2", "projected_w2")
 BACKENDS = ("numba", "numpy")
-CHUNK_NUMBERS = 2**22  # random numbers drawn per chunk (32 MiB of float64)
 
 
 def ula(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="variance_ratio",
@@ -157,10 +156,9 @@ def ula_coupling(instance, rng, *, step_size, n_iter, chains=200, refinement=64,
     squared = np.zeros(t.size)
     px, py = np.zeros((t.size, C)), np.zeros((t.size, C))
     noise_rng, impl = run["streams"][0], run["impl"]
-    m_max = max(1, CHUNK_NUMBERS // (R * C * d))
     k = 0
-    for t0 in range(0, run["n_iter"], m_max):
-        noise = noise_rng.standard_normal((min(m_max, run["n_iter"] - t0), R, C, d))
+    for t0, t1 in chunks(run["n_iter"], R * C * d):
+        noise = noise_rng.standard_normal((t1 - t0, R, C, d))
         k = impl._coupling_chunk(run["target"], run["precision"], run["mean"], run["coupling"],
                                  run["x"], y, noise, run["h"], t0, u, t, k, squared, px, py)
     curves = {"coupling_w2": np.sqrt(squared),
@@ -231,12 +229,10 @@ def _observable(instance, metric, metrics):
 def _increments(run, per_step):
     """``(t0, noise)`` chunks over all ``burn_in + n_iter`` steps; ``noise`` is
     ``(m, chains, d)`` from stream 0, sized so that a chunk's draws (``per_step`` more numbers
-    per chain and step from the other streams included) stay under ``CHUNK_NUMBERS``."""
+    per chain and step from the other streams included) stay under ``problems.types.CHUNK_NUMBERS``."""
     C, d = run["x"].shape
-    total = run["burn_in"] + run["n_iter"]
-    m_max = max(1, CHUNK_NUMBERS // (C * (d + per_step)))
-    for t0 in range(0, total, m_max):
-        yield t0, run["streams"][0].standard_normal((min(m_max, total - t0), C, d))
+    for t0, t1 in chunks(run["burn_in"] + run["n_iter"], C * (d + per_step)):
+        yield t0, run["streams"][0].standard_normal((t1 - t0, C, d))
 
 
 def _trace(run, metric, **extra) -> Trace:

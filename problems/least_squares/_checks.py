@@ -8,18 +8,15 @@ numbers and memory stays flat in ``n_iter``.
 """
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from problems._validate import choice, generator, integer, positive, real
-from problems.types import checkpoints, first_nonfinite
+from problems.types import checkpoints, chunks, first_nonfinite
 
-__all__ = ["CHUNK_NUMBERS", "chunks", "choice", "data", "draw_batches", "first_nonfinite",
+__all__ = ["chunks", "choice", "data", "draw_batches", "first_nonfinite",
            "generator", "info", "integer", "positive", "real", "record_points"]
-
-CHUNK_NUMBERS = 2**20  # random numbers drawn per chunk (about 8 MiB of float64)
-
 
 def data(instance, keys: Sequence[str], method: str, makers: str) -> list[np.ndarray]:
     """``instance.data[key]`` as C-contiguous float64 arrays (not copied when already so)."""
@@ -39,13 +36,6 @@ def record_points(n_iter, n_checkpoints) -> np.ndarray:
 
 def info(t: np.ndarray, values: np.ndarray, **settings) -> Mapping:
     return {"first_nonfinite": first_nonfinite(t, values), **settings}
-
-
-def chunks(n_iter: int, numbers_per_step: int) -> Iterator[tuple[int, int]]:
-    """Consecutive step ranges ``[t0, t1)`` each needing at most ``CHUNK_NUMBERS`` draws."""
-    size = max(1, CHUNK_NUMBERS // max(1, numbers_per_step))
-    for t0 in range(0, n_iter, size):
-        yield t0, min(n_iter, t0 + size)
 
 
 def draw_batches(rng: np.random.Generator, n: int, batch_size: int, n_steps: int,

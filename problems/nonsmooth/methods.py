@@ -19,12 +19,11 @@ import numpy as np
 
 from problems.nonsmooth import _kernels, _reference
 from problems._validate import integer, one_of, positive
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 _METRICS = {"suboptimality": _kernels.METRIC_SUBOPTIMALITY, "distance": _kernels.METRIC_DISTANCE}
 _SCHEDULES = ("inverse_sqrt", "constant", "linear_decay")
 _BACKENDS = ("numba", "numpy")
-_CHUNK_FLOATS = 1 << 20  # pre-drawn randomness per chunk: 8 MiB, whatever n_iter
 
 
 def _unpack(instance):
@@ -59,7 +58,7 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
 
     Randomness: ``rng.spawn(replicas)`` gives one stream per replica, from which
     :math:`(a_t, \varepsilon_t)` is drawn as one row of ``d + 1`` standard normals per step,
-    in chunks of about :math:`2^{20}` numbers in all. Replica ``r`` therefore does not depend
+    in chunks of at most ``problems.types.CHUNK_NUMBERS`` numbers in all. Replica ``r`` therefore does not depend
     on the number of replicas, the chunk size or the back end.
 
     Parameters
@@ -99,12 +98,11 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
         else _reference.sgd_chunk
     streams = rng.spawn(R)
     d = x0.size
-    m_max = max(1, _CHUNK_FLOATS // (R * (d + 1)))
     x = np.tile(x0, (R, 1))
     out = np.empty((R, t.size))
     k = 0
-    for t0 in range(0, n_iter, m_max):
-        m = min(m_max, n_iter - t0)
+    for t0, t1 in chunks(n_iter, R * (d + 1)):
+        m = t1 - t0
         G = np.empty((R, m, d + 1))
         for r in range(R):
             streams[r].standard_normal(out=G[r])

@@ -21,7 +21,7 @@ the textbook anchor). Noise: ``rng.spawn(replicas)`` gives one stream per replic
 ``standard_normal`` times ``noise_scale``, or ``uniform(-a, a)``; nothing when the scale is 0),
 so it depends neither on the number of replicas, nor on the chunking, nor on the back end,
 and two methods given generators with the same seed see the same noise. Linear and quadratic
-losses are run in chunks of about :math:`2^{20}` noise numbers (flat memory); the log loss
+losses are run in chunks of at most ``problems.types.CHUNK_NUMBERS`` noise numbers (flat memory); the log loss
 keeps one replica's :math:`T\times d` prices at a time (its comparator needs them).
 
 Metrics (``metric``): ``"regret"``; ``"regret_ratio"``
@@ -50,7 +50,7 @@ from typing import NamedTuple
 import numpy as np
 
 from problems import _validate as _checks
-from problems.types import Instance, Trace, checkpoints, first_nonfinite
+from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _kernels, _reference
 from ._kernels import (DOMAIN_BALL, DOMAIN_SIMPLEX, HINT_LAST, HINT_NONE, LOSS_LINEAR, LOSS_LOG,
@@ -62,7 +62,6 @@ MIRRORS = ("euclidean", "entropic")
 HINTS = ("none", "last_gradient")
 BACKENDS = ("numba", "numpy")
 OOMD_BOUND_CONSTANT = 2.5 + math.sqrt(2.0)  # C in Reg_T <= C D sqrt(delta + S_T) [derived]
-_CHUNK_FLOATS = 1 << 20
 _LOSSES = {"linear": LOSS_LINEAR, "quadratic": LOSS_QUADRATIC, "log": LOSS_LOG}
 _DOMAINS = {"ball": DOMAIN_BALL, "simplex": DOMAIN_SIMPLEX}
 _MAKERS = "linear_sea, quadratic_sea, portfolio_sea or expert_losses"
@@ -291,9 +290,9 @@ def _simulate(prob, rng, R, t, advance):
             advance(slice(r, r + 1), prob.centers, noise[None], 0, 0)
             comparator[r], gaps[r] = _log_comparator(prob.centers + noise, t)
         return comparator, gaps
-    m_max, k = max(1, _CHUNK_FLOATS // (R * d)), 0
-    for t0 in range(0, T, m_max):
-        m = min(m_max, T - t0)
+    k = 0
+    for t0, t1 in chunks(T, R * d):
+        m = t1 - t0
         noise = np.empty((R, m, d))
         for r in range(R):
             noise[r] = _draw(prob, streams[r], m, d)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from problems import langevin as lg
 from problems.langevin import _reference, gaussian, samplers
+from problems import types
 from problems.types import Instance
 
 FAST = settings(derandomize=True, database=None, deadline=None, max_examples=12)
@@ -345,7 +346,7 @@ def test_results_do_not_depend_on_the_chunking(monkeypatch):
                             batch_size=5, burn_in=7),
             lambda: lg.ula_coupling(inst, rng(7), step_size=0.1, n_iter=30, chains=9, refinement=3)]
     whole = [run() for run in runs]
-    monkeypatch.setattr(samplers, "CHUNK_NUMBERS", 50)  # a few steps per chunk
+    monkeypatch.setattr(types, "CHUNK_NUMBERS", 50)  # a few steps per chunk
     for run, ref in zip(runs, whole):
         np.testing.assert_array_equal(run().values, ref.values)
 

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from problems import types
 from problems.nonsmooth import absolute_objective, absolute_regression, methods, sgd, step_sizes
 
 
@@ -90,7 +91,7 @@ def test_replica_stream_does_not_depend_on_replicas_or_chunk_size(monkeypatch):
     inst = _instance(12, dim=4)
     kw = dict(step_size=0.1, n_iter=500, schedule="constant")
     many = sgd(inst, np.random.default_rng(13), replicas=3, **kw)
-    monkeypatch.setattr(methods, "_CHUNK_FLOATS", 37)  # many small chunks
+    monkeypatch.setattr(types, "CHUNK_NUMBERS", 37)  # many small chunks
     one = sgd(inst, np.random.default_rng(13), replicas=1, **kw)
     np.testing.assert_array_equal(one.values[0], many.values[0])
 

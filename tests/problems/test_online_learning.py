@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from problems import online_learning as ol
+from problems import types
 from problems.online_learning import _kernels, _reference, methods
 from problems.types import Instance
 
@@ -381,7 +382,7 @@ def test_runs_reproduce_and_do_not_depend_on_chunking_or_replica_count(monkeypat
     a = ol.optimistic_omd(inst, rng(11), replicas=4)
     b = ol.optimistic_omd(inst, rng(11), replicas=4)
     np.testing.assert_array_equal(a.values, b.values)
-    monkeypatch.setattr(methods, "_CHUNK_FLOATS", 37)
+    monkeypatch.setattr(types, "CHUNK_NUMBERS", 37)
     c = ol.optimistic_omd(inst, rng(11), replicas=2)
     np.testing.assert_array_equal(a.values[:2], c.values)
     d = ol.optimistic_omd(inst, rng(12), replicas=4)

@@ -170,4 +170,5 @@ def test_bound_points_before_burn_in_are_not_checked():
     assert bound.decide(T, _runs(ratios), Bound()).status == "violated"
     verdict = bound.decide(T, _runs(ratios), Bound(burn_in=11))
     assert verdict.status == "consistent", verdict.reason
-    assert verdict.evidence["points_below_floor"] == int(np.count_nonzero(T < 11))
+    assert verdict.evidence["points_before_burn_in"] == int(np.count_nonzero(T < 11))
+    assert verdict.evidence["points_below_floor"] == 0
