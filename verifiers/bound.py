@@ -53,8 +53,12 @@ def decide(t: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray]], test: B
     """Decide a bound from ``runs = [(measured (replicas x K), claimed (K,)), ...]``, one per seed."""
     t = np.asarray(t, dtype=np.float64)
     verdict = _decide(t, runs, test)
+    # what is decided is drawn: every replica for "each", each seed's replica mean for "mean"
+    shown = [np.atleast_2d(np.asarray(m, dtype=np.float64)) for m, _ in runs]
+    if test.statistic == "mean":
+        shown = [m.mean(axis=0, keepdims=True) for m in shown]
     plot = {"kind": "bound", "t": t.tolist(), "side": test.side, "xlabel": "t", "ylabel": ylabel,
-            "measured": [row.tolist() for m, _ in runs for row in np.atleast_2d(np.asarray(m, dtype=np.float64))],
+            "burn_in": test.burn_in, "measured": [row.tolist() for m in shown for row in m],
             "claimed": [np.asarray(c, dtype=np.float64).tolist() for _, c in runs]}
     return replace(verdict, plot=plot)
 

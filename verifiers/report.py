@@ -140,6 +140,8 @@ def _panel_bound(ax, p: dict) -> None:
         ax.set_yscale("log")
         m, c = _positive(m), (_positive(c) if c is not None else None)
     drawn = _band(ax, t, m, "measured (median)", MEASURED)
+    if p.get("burn_in", 0) > t.min():  # points before the burn-in are recorded but not compared
+        ax.axvspan(t.min(), p["burn_in"], color="0.9", zorder=0, label="not compared (burn-in)")
     side = p.get("side", "upper")
     if c is not None:
         drawn |= _band(ax, t, c, f"claimed bound ({side})", CLAIMED, dashed=True)
