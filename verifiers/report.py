@@ -215,11 +215,18 @@ def _panel_curve(ax, x_key: str, y_key: str, p: dict, form: str, window, shade: 
         m, x = m[:, x > 0], x[x > 0]
     else:  # 100000 and 125000 side by side collide: label in units of 10^k
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
-    ax.set_yscale("log")
+    finite = m[np.isfinite(m) & (m > 0)]
+    flat = bool(finite.size and finite.max() < 1.5 * finite.min())
+    if flat:  # an exponent ~0 spans no decade: log ticks would all read the same number
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useOffset=False)
+    else:
+        ax.set_yscale("log")
     if not _band(ax, x, _positive(m), "measured (median)", MEASURED):
         return _empty(ax, "no positive finite values")
     _fit_lines(ax, window, p.get("fit_form", form), p.get("fitted_intercept"), p.get("fitted_slope"),
                p.get("claimed_slope"), shade)
+    if flat:  # show the level, not the round-off around it
+        ax.set_ylim(0.8 * finite.min(), 1.25 * finite.max())
 
 
 def _panel_rate(ax, p: dict) -> None:
@@ -250,11 +257,6 @@ def _panel_scaling(ax, p: dict) -> None:
     x = _vector(p.get("x"))
     window = [float(np.nanmin(x)), float(np.nanmax(x))] if x is not None else None
     _panel_curve(ax, "x", "cost", p, "power", window, False)
-    cost = _matrix(p.get("cost"), x.size) if x is not None else None
-    if cost is not None and np.isfinite(cost).any() and np.nanmin(cost) > 0 and np.nanmax(cost) < 1.5 * np.nanmin(cost):
-        # a flat cost (exponent ~0) spans no decade: log ticks would all read the same number
-        ax.set_yscale("linear")
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useOffset=False)
     if x is not None and x.size <= 8 and (x > 0).all():  # label the grid itself, not log minor ticks
         ax.set_xticks(x, [f"{v:g}" for v in x])
         ax.xaxis.set_minor_formatter(NullFormatter())

@@ -37,7 +37,7 @@ CLAIM = Claim(
     grid={"sigma": [0.0, 1.0]},
     method=optimistic_omd,
     method_params={"mirror": "euclidean", "step_size": "adaptive", "replicas": 64, "n_checkpoints": 40},
-    measured="regret against the best fixed point (mean over replicas)",
+    measured="regret vs best fixed point",
     claimed=sympy.sqrt(sigma_sq * t) + sympy.sqrt(variation_sq * t) + 1,
     test=Rate(side="upper", tolerance=0.1, burn_in=100),
     seeds=8,

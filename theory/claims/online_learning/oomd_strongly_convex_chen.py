@@ -39,7 +39,7 @@ CLAIM = Claim(
     grid={"sigma": [0.0, 0.5]},
     method=optimistic_omd,
     method_params={"mirror": "euclidean", "step_size": "strongly_convex", "replicas": 64, "n_checkpoints": 40},
-    measured="regret against the best fixed point (mean over replicas)",
+    measured="regret vs best fixed point",
     claimed=sympy.log(1 + sigma_sq * t) + 1,
     test=Rate(tolerance=0.1, burn_in=100),
     seeds=8,
