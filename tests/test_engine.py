@@ -28,7 +28,7 @@ def problem(rng, *, q=0.5, broken=False):
     data = {{"H": np.array([[2.0]])}}
     return Instance(data=data, constants={{"q": q, "L": 1.0 if broken else 2.0, "mu": 1.0}})
 
-def method(instance, rng, *, n_iter=30, nan_at=None, sleep=0.0, fail=False):
+def method(instance, rng, *, n_iter=30, nan_at=None, sleep=0.0, fail=False, solver_status=None):
     time.sleep(sleep)
     if fail:
         raise RuntimeError("the method failed on purpose")
@@ -36,7 +36,8 @@ def method(instance, rng, *, n_iter=30, nan_at=None, sleep=0.0, fail=False):
     y = instance.constants["q"] ** t * (1 + 0.01 * rng.random(t.size))
     if nan_at is not None:
         y[nan_at:] = np.nan
-    return Trace(metric="y", t=t, values=y)
+    info = {{}} if solver_status is None else {{"solver_status": solver_status, "solver": "CLARABEL"}}
+    return Trace(metric="y", t=t, values=y, info=info)
 
 CLAIM = Claim(
     id={id!r}, title="test claim",
@@ -116,6 +117,22 @@ def test_method_exception_becomes_error_with_traceback(tmp_path):
     record = record_for(claim_file(tmp_path, method_params={"fail": True}))
     assert record["status"] == "error" and "failed on purpose" in record["reason"]
     assert "RuntimeError" in record["traceback"]
+
+
+@pytest.mark.parametrize("status", ["optimal_inaccurate", ["optimal", "infeasible"]])
+def test_a_solve_that_is_not_optimal_makes_the_verdict_inconclusive_naming_the_status(tmp_path, status):
+    entries, _ = discover([str(claim_file(tmp_path, method_params={"solver_status": status}))])
+    record = run_claim(entries[0].claim)
+    assert record["status"] == "inconclusive"
+    bad = status if isinstance(status, str) else "infeasible"
+    assert bad in record["reason"] and "CLARABEL" in record["reason"]
+
+
+def test_optimal_solves_are_counted_in_the_evidence(tmp_path):
+    entries, _ = discover([str(claim_file(tmp_path, method_params={"solver_status": ["optimal", "optimal"]}))])
+    record = run_claim(entries[0].claim)
+    assert record["status"] == "consistent"
+    assert record["evidence"]["solver_status"] == {"optimal": 16}
 
 
 def test_instance_breaking_an_assumption_is_invalid(tmp_path):

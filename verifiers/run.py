@@ -65,6 +65,14 @@ class _Invalid(Exception):
     """An instance broke an assumption: the claim was not tested."""
 
 
+class _Unsolved(Exception):
+    """A convex solve inside a method did not end ``optimal``: nothing it measured can decide."""
+
+
+#: The solver statuses a method may report in ``trace.info["solver_status"]`` and still be trusted.
+SOLVED = frozenset({"optimal"})
+
+
 class _Context:
     """What every kind needs for one grid point: the instances and how to run the method."""
 
@@ -72,6 +80,7 @@ class _Context:
                  method_grid: dict | None = None):
         self.claim, self.problem_params, self.method_grid = claim, problem_params, dict(method_grid or {})
         self.instances, self.problem_seeds, self.method_seeds, self.unchecked = [], [], [], set()
+        self.solver_statuses: dict[str, int] = {}  # status -> number of solves, for the evidence
         for s in range(claim.seeds):
             problem_seed, method_seed = streams(root_seed, claim.id, point, s)
             self.instances.append(self.draw(problem_seed, problem_params, f"seed {s}"))
@@ -106,7 +115,25 @@ class _Context:
         instance = self.instances[s] if instance is None else instance
         rng = np.random.default_rng(self.method_seeds[s])
         arguments = params if params is not None else self.params(instance, extra)
-        return (method or self.claim.method)(instance, rng, **arguments)
+        trace = (method or self.claim.method)(instance, rng, **arguments)
+        self.check_solves(trace, s)
+        return trace
+
+    def check_solves(self, trace, s: int) -> None:
+        """A method that solves convex programs reports each solve's status in
+        ``info["solver_status"]`` (a string or a sequence of them); one that is not
+        ``optimal`` makes the grid point inconclusive, with the status as the reason."""
+        statuses = trace.info.get("solver_status") if hasattr(trace, "info") else None
+        if statuses is None:
+            return
+        statuses = [statuses] if isinstance(statuses, str) else [str(x) for x in np.ravel(statuses)]
+        for status in statuses:
+            self.solver_statuses[status] = self.solver_statuses.get(status, 0) + 1
+        failed = sorted({x for x in statuses if x not in SOLVED})
+        if failed:
+            solver = trace.info.get("solver", "the solver")
+            raise _Unsolved(f"seed {s}: {solver} returned status {', '.join(failed)} (not optimal) in "
+                            f"{sum(x not in SOLVED for x in statuses)} of {len(statuses)} solves")
 
 
 def _bound(ctx: _Context, expr) -> Verdict:
@@ -248,7 +275,15 @@ def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
                 labels.append(label)
                 continue
             unchecked |= ctx.unchecked
-            verdicts.append(_KINDS[type(claim.test)](ctx, expr))
+            try:
+                verdicts.append(_KINDS[type(claim.test)](ctx, expr))
+            except _Unsolved as exc:
+                verdicts.append(Verdict("inconclusive", f"{label + ': ' if label else ''}{exc}",
+                                        evidence={"solver_status": dict(ctx.solver_statuses)}))
+            else:
+                if ctx.solver_statuses:
+                    verdicts[-1] = replace(verdicts[-1], evidence={**verdicts[-1].evidence,
+                                                                   "solver_status": dict(ctx.solver_statuses)})
             labels.append(label)
         verdict, label = combine(verdicts, labels)
         evidence = dict(verdict.evidence)
