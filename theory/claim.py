@@ -174,6 +174,32 @@ class Comparison:
     other_label: str = "B"
 
 
+@dataclass(frozen=True)
+class WorstCase:
+    r"""A certificate over a whole function class: the performance-estimation (PEP) worst case.
+
+    ``pep(n_iter=N, **params)`` returns the exact worst case, over every function (or
+    operator) of the class the theorem assumes, of the measured quantity after ``N`` steps
+    of the method, normalised by the theorem's initial condition (a
+    :class:`problems.pep.WorstCaseValue`, computed with PEPit). It is compared with the
+    claimed expression at :math:`t = N` and the constants ``constants`` (the class
+    parameters, and 1 for the initial quantity the bound multiplies): claimed below the
+    worst case by more than ``rtol`` refutes the bound, with the worst-case instance as
+    the counterexample; claimed at or above it certifies the bound for the class (tight
+    when equal within ``rtol``). ``claimed`` overrides the claim's expression when the
+    theorem's explicit form measures another quantity than the experiment (a potential
+    function); ``measured`` then says which. ``rtol`` is the SDP solver's accuracy.
+    """
+
+    pep: Callable[..., Any]
+    params: Mapping[str, float]
+    constants: Mapping[str, float]
+    horizons: Sequence[int] = (1, 2, 4, 8)
+    claimed: Optional[ExprLike] = None
+    measured: str = ""
+    rtol: float = 1e-5
+
+
 Test = Union[Bound, Rate, Threshold, Scaling, Comparison]
 KIND_OF_TEST = {Bound: "bound", Rate: "rate", Threshold: "threshold", Scaling: "scaling", Comparison: "comparison"}
 
@@ -196,6 +222,8 @@ class Claim:
     ``finding`` is what the sandbox found when a well-run experiment does not confirm
     the paper: such a claim keeps its statement, expects the verdict it gets
     (``inconclusive`` or ``violated``) and says why here; the report shows it.
+    ``worst_case`` adds a :class:`WorstCase` certificate over the function class; the
+    claim's verdict is then the worse of the experiment's and the certificate's.
     """
 
     id: str
@@ -218,6 +246,7 @@ class Claim:
     family: str = ""
     time_budget: float = 600.0
     finding: str = ""
+    worst_case: Optional[WorstCase] = None
 
     @property
     def kind(self) -> str:
@@ -277,6 +306,15 @@ def validate(claim: Claim) -> Claim:
         raise _fail(cid, "test.values", test.values, "sweep at least 3 values to fit an exponent")
     if isinstance(test, (Rate, Scaling)) and test.tolerance <= 0:
         raise _fail(cid, "test.tolerance", test.tolerance, "use a positive tolerance")
+    if claim.worst_case is not None:
+        wc = claim.worst_case
+        if not isinstance(wc, WorstCase) or not callable(wc.pep):
+            raise _fail(cid, "worst_case", wc, "give a WorstCase whose pep is a function")
+        if not wc.horizons or any(int(n) != n or n < 1 for n in wc.horizons):
+            raise _fail(cid, "worst_case.horizons", wc.horizons, "give positive integer step counts")
+        if wc.claimed is None and claim.kind not in ("bound", "rate"):
+            raise _fail(cid, "worst_case.claimed", None, "state the explicit bound the worst case is compared with")
+        parse_expression(cid, "worst_case.claimed", claim.claimed if wc.claimed is None else wc.claimed)
     return claim
 
 

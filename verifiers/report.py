@@ -498,6 +498,8 @@ def _section(rec: dict, png: Optional[str]) -> str:
     if evidence:
         cells = "".join(f"<tr><td>{_e(k)}</td><td>{_e(_value(v))}</td></tr>" for k, v in evidence.items())
         parts.append(f'<table class="kv">{cells}</table>')
+    if rec.get("worst_case"):
+        parts.append(_worst_case(rec["worst_case"]))
     parts.append(f"<p>Root seed {_e(rec.get('seed'))}. Provenance and regime:</p>"
                  f"<pre class=\"provenance\">{_e(rec.get('provenance', ''))}</pre>")
     if rec.get("traceback"):
@@ -505,6 +507,19 @@ def _section(rec: dict, png: Optional[str]) -> str:
     if png:
         parts.append(f'<img src="{_e(png)}" alt="{_e("plot: " + str(rec.get("title", "")))}">')
     return "\n".join(parts) + "\n</section>"
+
+
+def _worst_case(certificate: dict) -> str:
+    """The PEP certificate: worst case over the class against the claimed value, per horizon."""
+    head = "".join(f"<th>{h}</th>" for h in ("N", "PEP worst case", "claimed", "ratio", "solver status",
+                                             "primal-dual gap", "Gram rank"))
+    rows = "".join(
+        f"<tr><td>{r['N']}</td><td>{_e(_value(r['pep']))}</td><td>{_e(_value(r['claimed']))}</td>"
+        f"<td>{_e(_value(r['ratio']))}</td><td>{_e(r['status'])}</td><td>{_e(_value(r['gap']))}</td>"
+        f"<td>{_e(r['gram_rank'])}</td></tr>" for r in certificate.get("worst_case", []))
+    return (f"<p><b>Worst case over the class</b> ({_e(certificate.get('worst_case_class', ''))}; measure: "
+            f"{_e(certificate.get('worst_case_measure', ''))}): {_badge(str(certificate.get('status')))} "
+            f"{_e(certificate.get('reason', ''))}</p><table><tr>{head}</tr>{rows}</table>")
 
 
 def _page(records: list[dict], pngs: dict, meta: dict) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from theory.claim import Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, parse_expression
-from verifiers import assumptions, bound, comparison, rate, scaling, threshold
+from verifiers import assumptions, bound, comparison, rate, scaling, threshold, worst_case
 from verifiers.expressions import curve, decay_form, resolve_params, value
 from verifiers.verdict import Verdict, combine
 
@@ -255,7 +255,7 @@ def error_record(claim: Claim, reason: str, *, root_seed: int = 0, seconds: floa
             "seconds": round(seconds, 3), "seed": root_seed, "statement": claim.statement,
             "provenance": claim.provenance, "finding": claim.finding, "measured": claim.measured,
             "assumptions": list(claim.assumptions),
-            "traceback": None, "plots": []}
+            "traceback": None, "plots": [], "worst_case": None}
 
 
 def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
@@ -285,6 +285,13 @@ def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
                     verdicts[-1] = replace(verdicts[-1], evidence={**verdicts[-1].evidence,
                                                                    "solver_status": dict(ctx.solver_statuses)})
             labels.append(label)
+        if claim.worst_case is not None:
+            # the certificate over the whole class counts like one more grid point
+            certificate = worst_case.certify(claim, quick=quick)
+            record["worst_case"] = {"status": certificate.status, "reason": certificate.reason,
+                                    **certificate.evidence}
+            verdicts.append(replace(certificate, evidence={}))
+            labels.append("worst case (PEP)")
         verdict, label = combine(verdicts, labels)
         evidence = dict(verdict.evidence)
         if label:

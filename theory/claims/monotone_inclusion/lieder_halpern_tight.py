@@ -10,11 +10,15 @@ gives :math:`z_k = z_0/(k+1)` at even :math:`k` and :math:`z_k = 0` at odd :math
 residual at the last even iterate :math:`2\lfloor k/2\rfloor` (metric ``residual_even``), and the claim is the
 bound there; ``rtol = 1e-9`` covers round-off (the largest deviation seen by :math:`k = 10^4` is
 :math:`7\cdot10^{-13}`).
+
+Worst case over the class (PEP): at even :math:`N \in \{2, 4, 8\}` the worst case over all :math:`1/L`-cocoercive
+operators equals the bound, so :math:`F = L\,I` is a worst case of the class.
 """
 import sympy
 
 from problems.monotone_inclusion import halpern, scaled_identity
-from theory.claim import Bound, Claim, control
+from problems.pep import halpern_pep
+from theory.claim import Bound, Claim, WorstCase, control
 from theory.papers import LIEDER
 from theory.symbols import L, dist0, t
 
@@ -34,6 +38,8 @@ CLAIM = Claim(
     claimed=L * dist0 / (LAST_EVEN + 1),
     test=Bound(side="tight", rtol=1e-9),
     seeds=8,
+    # F = L I is a worst case of the whole class: the PEP value equals the bound at even N
+    worst_case=WorstCase(pep=halpern_pep, params={"L": 2.0}, constants={"L": 2.0, "dist0": 1.0}, horizons=(2, 4, 8)),
 )
 
 CLAIMS = [control(
