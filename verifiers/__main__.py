@@ -21,7 +21,7 @@ from verifiers.catalog import discover
 from verifiers.pool import run_all
 from verifiers.report import write_report
 
-_PACKAGES = ("numpy", "scipy", "numba", "sympy", "matplotlib", "cvxpy", "hypothesis")
+_PACKAGES = ("numpy", "scipy", "numba", "sympy", "matplotlib", "cvxpy", "clarabel", "hypothesis", "pepit")
 
 
 def versions() -> dict:
