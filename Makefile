@@ -33,5 +33,5 @@ test-all: $(STAMP)        ## the above plus the slow tests
 bench: $(STAMP)           ## kernel speed against the NumPy twin, measured in the same run
 	$(PY) -m benchmarks
 
-clean:
-	rm -rf $(OUT)/*.png $(OUT)/*.html $(OUT)/results.json .pytest_cache .hypothesis
+clean:                    ## reports, test caches and the result cache
+	rm -rf $(OUT)/*.png $(OUT)/*.html $(OUT)/results.json .pytest_cache .hypothesis .cache

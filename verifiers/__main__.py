@@ -1,8 +1,12 @@
-r"""``python -m verifiers [TARGET ...] [--quick] [--out DIR] [--workers N] [--seed S] [-k SUBSTRING]``
+r"""``python -m verifiers [TARGET ...] [--quick] [--out DIR] [--workers N] [--seed S] [-k SUBSTRING]
+[--no-cache | --from-cache]``
 
 A TARGET is a claim id, a folder or a ``.py`` claim file (default: the whole catalogue
 in ``theory/claims``). Prints a progress line per claim and a verdict table, and writes
-``index.html``, one PNG per claim and ``results.json`` under ``--out``.
+``index.html``, one PNG per claim and ``results.json`` under ``--out``. Records are cached
+under ``.cache/results`` by a content hash of the claim and the code it runs
+(``verifiers.cache``): a rerun recomputes only what changed. ``--no-cache`` neither reads
+nor writes the cache; ``--from-cache`` runs nothing and rebuilds the report from it.
 
 Exit status: 0 when every verdict equals its claim's expected verdict; 1 when one does
 not; 2 when a claim file could not be loaded (the others still run) or nothing matched.
@@ -17,8 +21,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from verifiers.cache import DEFAULT, ResultCache
 from verifiers.catalog import discover
 from verifiers.pool import run_all
+from verifiers.run import error_record
 from verifiers.report import write_report
 
 _PACKAGES = ("numpy", "scipy", "numba", "sympy", "matplotlib", "cvxpy", "clarabel", "hypothesis", "pepit")
@@ -63,6 +69,10 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="worker processes (default: cores)")
     parser.add_argument("--seed", type=int, default=0, help="root seed (default: 0)")
     parser.add_argument("-k", dest="keyword", default="", help="only claims whose id or title contains this")
+    cached = parser.add_mutually_exclusive_group()
+    cached.add_argument("--no-cache", action="store_true", help="run every claim; neither read nor write the cache")
+    cached.add_argument("--from-cache", action="store_true", help="run nothing: rebuild the report from the cache")
+    parser.add_argument("--cache-dir", default=str(DEFAULT), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
@@ -80,9 +90,23 @@ def main(argv=None) -> int:
         print("error: no claim to run", file=sys.stderr)
         return 2
     profile = "quick" if args.quick else "full"
-    print(f"running {len(entries)} claims ({profile} grids, seed {args.seed}, {args.workers} workers)",
-          file=sys.stderr, flush=True)
-    records, interrupted = run_all(entries, quick=args.quick, root_seed=args.seed, workers=args.workers)
+    doing = "reading from the cache" if args.from_cache else f"running, {args.workers} workers"
+    print(f"{len(entries)} claims ({profile} grids, seed {args.seed}; {doing})", file=sys.stderr, flush=True)
+    cache = None if args.no_cache else ResultCache(Path(args.cache_dir))
+    if args.from_cache:
+        records, interrupted = [], False
+        for entry in entries:
+            record = cache.load(entry, quick=args.quick, root_seed=args.seed)
+            if record is None:
+                print(f"error: {entry.claim.id}: not in the result cache for this code, seed and profile",
+                      file=sys.stderr)
+            records.append({**record, "cached": True} if record is not None else
+                           {**error_record(entry.claim, "not in the result cache for this code, seed and profile: "
+                                                        "run it without --from-cache", root_seed=args.seed),
+                            "source": str(entry.source)})
+    else:
+        records, interrupted = run_all(entries, quick=args.quick, root_seed=args.seed, workers=args.workers,
+                                       cache=cache)
     print(table(records))
     meta = {"command": " ".join(["python -m verifiers", *(argv if argv is not None else sys.argv[1:])]),
             "root_seed": args.seed, "profile": profile, "date": dt.datetime.now(dt.timezone.utc).isoformat(

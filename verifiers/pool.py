@@ -16,6 +16,7 @@ import time
 from multiprocessing.connection import wait
 from typing import Callable, Optional, Sequence
 
+from verifiers.cache import ResultCache
 from verifiers.catalog import Entry
 from verifiers.run import error_record, run_claim
 
@@ -37,15 +38,20 @@ def _failed(entry: Entry, reason: str, seconds: float, root_seed: int) -> dict:
 
 def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> None:
     mark = "ok " if record["status"] == record["expected"] else "!! "
+    when = "cached" if record.get("cached") else f"{record['seconds']:.1f} s"
     print(f"[{done:>{len(str(total))}}/{total}] {mark}{record['status']:<12} {record['id']} "
-          f"({record['seconds']:.1f} s)", file=stream, flush=True)
+          f"({when})", file=stream, flush=True)
     if record["status"] in ("error", "invalid"):  # one line that names the file, the claim and the cause
         print(f"    {record.get('source', '?')}: {record['reason']}", file=stream, flush=True)
 
 
 def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int] = None,
-            on_done: Callable[[int, int, dict], None] = progress_line) -> tuple[list[dict], bool]:
-    """Run every entry; returns the records in catalogue order and whether Ctrl-C cut the run."""
+            on_done: Callable[[int, int, dict], None] = progress_line,
+            cache: Optional[ResultCache] = None) -> tuple[list[dict], bool]:
+    """Run every entry; returns the records in catalogue order and whether Ctrl-C cut the run.
+
+    With a ``cache``, a claim whose key is stored is read back instead of run (its record
+    gets ``"cached": True``), and every new record is stored as soon as it arrives."""
     global _ENTRIES
     _ENTRIES = list(entries)
     context = mp.get_context("fork")
@@ -54,10 +60,17 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     running: dict = {}  # sentinel -> (index, process, connection, started)
     records: dict[int, dict] = {}
     interrupted = False
+    if cache is not None:
+        on_done = _storing(on_done, cache, quick, root_seed)
     try:
         while pending or running:
             while pending and len(running) < workers:
                 index = pending.pop(0)
+                stored = cache.load(entries[index], quick=quick, root_seed=root_seed) if cache else None
+                if stored is not None:
+                    records[index] = {**stored, "cached": True}
+                    on_done(len(records), len(entries), records[index])
+                    continue
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(target=_child, args=(index, quick, root_seed, send), daemon=True)
                 process.start()
@@ -71,6 +84,17 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
             process.join()
         print(f"\ninterrupted: {len(records)} of {len(entries)} claims finished and are kept", file=sys.stderr)
     return [records[i] for i in sorted(records)], interrupted
+
+
+def _storing(on_done, cache: ResultCache, quick: bool, root_seed: int):
+    """``on_done`` that first stores each freshly computed record in the cache."""
+    by_id = {entry.claim.id: entry for entry in _ENTRIES}
+
+    def done(count: int, total: int, record: dict) -> None:
+        if not record.get("cached") and record["id"] in by_id:
+            cache.store(by_id[record["id"]], record, quick=quick, root_seed=root_seed)
+        on_done(count, total, record)
+    return done
 
 
 def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) -> None:
