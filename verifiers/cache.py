@@ -1,7 +1,7 @@
 r"""A result cache: a claim's record on disk, under a content hash of everything that computes it.
 
 The key of a claim is the SHA-256 of: its id, the root seed, the profile (quick or full),
-the source of its claim file, and the sources of the code it runs: the engine
+the versions of the numerical libraries, the source of its claim file, and the sources of the code it runs: the engine
 (``theory/*.py``, ``verifiers/*.py``), the shared problem modules (``problems/*.py``) and
 every problem package whose functions the claim file refers to (its generator, method,
 statistics, PEP models). Editing one claim recomputes that claim only; editing a kernel
@@ -13,12 +13,14 @@ miss. The records hold the plot payloads, so a report can be rebuilt from the ca
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
 import os
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -61,13 +63,26 @@ def _packages_used(entry: Entry) -> set[Path]:
     return packages
 
 
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> str:
+    """The numerical libraries' versions: another NumPy or solver may change the last digits."""
+    found = []
+    for name in ("numpy", "scipy", "numba", "sympy", "cvxpy", "clarabel", "scs", "pepit"):
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} absent")
+    return ";".join(found)
+
+
 def key(entry: Entry, *, quick: bool, root_seed: int) -> str:
     """The content hash under which this claim's record is stored."""
     files = _engine_files() + [entry.source]
     for package in _packages_used(entry):
         files += list(package.rglob("*.py"))
     digest = hashlib.sha256()
-    digest.update(json.dumps({"format": FORMAT, "id": entry.claim.id, "seed": root_seed, "quick": quick}).encode())
+    digest.update(json.dumps({"format": FORMAT, "id": entry.claim.id, "seed": root_seed, "quick": quick,
+                              "libraries": _library_versions()}).encode())
     digest.update(_sources(p.resolve() for p in files))
     return digest.hexdigest()
 
