@@ -1,5 +1,5 @@
 r"""``python -m verifiers [TARGET ...] [--quick] [--out DIR] [--workers N] [--seed S] [-k SUBSTRING]
-[--no-cache | --from-cache]``
+[--no-cache | --from-cache] [--scheduler local|tcp://HOST:PORT]``
 
 A TARGET is a claim id, a folder or a ``.py`` claim file (default: the whole catalogue
 in ``theory/claims``). Prints a progress line per claim and a verdict table, and writes
@@ -7,6 +7,8 @@ in ``theory/claims``). Prints a progress line per claim and a verdict table, and
 under ``.cache/results`` by a content hash of the claim and the code it runs
 (``verifiers.cache``): a rerun recomputes only what changed. ``--no-cache`` neither reads
 nor writes the cache; ``--from-cache`` runs nothing and rebuilds the report from it.
+``--scheduler`` runs the claims on a Dask distributed cluster (the optional
+``distributed`` extra); the records are the same as a local run's, bit for bit.
 
 Exit status: 0 when every verdict equals its claim's expected verdict; 1 when one does
 not; 2 when a claim file could not be loaded (the others still run) or nothing matched.
@@ -73,6 +75,9 @@ def parse(argv=None) -> argparse.Namespace:
     cached.add_argument("--no-cache", action="store_true", help="run every claim; neither read nor write the cache")
     cached.add_argument("--from-cache", action="store_true", help="run nothing: rebuild the report from the cache")
     parser.add_argument("--cache-dir", default=str(DEFAULT), help=argparse.SUPPRESS)
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run on a Dask distributed cluster: 'local' (a LocalCluster of --workers processes) "
+                             "or tcp://HOST:PORT (needs pip install '.[distributed]')")
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
@@ -106,7 +111,7 @@ def main(argv=None) -> int:
                             "source": str(entry.source)})
     else:
         records, interrupted = run_all(entries, quick=args.quick, root_seed=args.seed, workers=args.workers,
-                                       cache=cache)
+                                       cache=cache, scheduler=args.scheduler)
     print(table(records))
     meta = {"command": " ".join(["python -m verifiers", *(argv if argv is not None else sys.argv[1:])]),
             "root_seed": args.seed, "profile": profile, "date": dt.datetime.now(dt.timezone.utc).isoformat(

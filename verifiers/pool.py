@@ -47,13 +47,19 @@ def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> Non
 
 def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int] = None,
             on_done: Callable[[int, int, dict], None] = progress_line,
-            cache: Optional[ResultCache] = None) -> tuple[list[dict], bool]:
+            cache: Optional[ResultCache] = None, scheduler: Optional[str] = None) -> tuple[list[dict], bool]:
     """Run every entry; returns the records in catalogue order and whether Ctrl-C cut the run.
 
     With a ``cache``, a claim whose key is stored is read back instead of run (its record
-    gets ``"cached": True``), and every new record is stored as soon as it arrives."""
+    gets ``"cached": True``), and every new record is stored as soon as it arrives.
+    ``scheduler``: run the claims on a Dask distributed cluster instead of local processes,
+    ``"local"`` for a ``LocalCluster`` of ``workers`` processes on this machine, or the
+    address of a running scheduler (``tcp://HOST:PORT``)."""
     global _ENTRIES
     _ENTRIES = list(entries)
+    if scheduler is not None:
+        return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
+                            cache=cache, scheduler=scheduler)
     context = mp.get_context("fork")
     workers = max(1, workers or os.cpu_count() or 1)
     pending = list(range(len(entries)))
@@ -126,3 +132,68 @@ def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) 
         del running[sentinel]
         records[index] = record
         on_done(len(records), total, record)
+
+
+def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: bool, root_seed: int) -> dict:
+    """Run one claim on a Dask worker: the claim file travels as text (the worker may not
+    see this disk) and is loaded from a private copy; the packages it imports must be
+    installed on the worker (the same checkout, ``pip install -e .``)."""
+    import tempfile
+    from pathlib import Path
+
+    from verifiers.catalog import load_file
+
+    folder = Path(tempfile.mkdtemp(prefix="claim-"))
+    path = folder / file_name
+    path.write_text(source_text)
+    entry = next(e for e in load_file(path) if e.claim.id == claim_id)
+    return run_claim(entry.claim, quick=quick, root_seed=root_seed)
+
+
+def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int], on_done,
+                 cache: Optional[ResultCache], scheduler: str) -> tuple[list[dict], bool]:
+    """The same records as the local pool (seeds derive from the claim id, not from where it
+    runs), computed by Dask workers. Time budgets are not enforced here: Dask cannot stop a
+    running task, so a claim past its budget is reported when it ends."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SystemExit("error: --scheduler needs Dask distributed: pip install '.[distributed]'") from None
+    if cache is not None:
+        on_done = _storing(on_done, cache, quick, root_seed)
+    records: dict[int, dict] = {}
+    cluster = (LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
+                            processes=True, host="127.0.0.1", dashboard_address=None)
+               if scheduler == "local" else None)
+    client = Client(cluster if cluster is not None else scheduler)
+    futures = {}
+    interrupted = False
+    try:
+        for index, entry in enumerate(entries):
+            stored = cache.load(entry, quick=quick, root_seed=root_seed) if cache else None
+            if stored is not None:
+                records[index] = {**stored, "cached": True}
+                on_done(len(records), len(entries), records[index])
+                continue
+            future = client.submit(_claim_on_worker, entry.source.read_text(), entry.source.name, entry.claim.id,
+                                   quick, root_seed, key=f"claim-{index}-{entry.claim.id}", pure=False)
+            futures[future] = index
+        for future in as_completed(list(futures)):
+            index, entry = futures[future], entries[futures[future]]
+            try:
+                record = future.result()
+            except Exception as exc:  # the worker died or the task could not run: the claim has no verdict
+                record = _failed(entry, f"Dask task failed: {type(exc).__name__}: {exc}".splitlines()[0], 0.0,
+                                 root_seed)
+            record["source"] = str(entry.source)
+            records[index] = record
+            on_done(len(records), len(entries), record)
+    except KeyboardInterrupt:
+        interrupted = True
+        client.cancel(list(futures))
+        print(f"\ninterrupted: {len(records)} of {len(entries)} claims finished and are kept", file=sys.stderr)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return [records[i] for i in sorted(records)], interrupted
