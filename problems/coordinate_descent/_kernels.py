@@ -114,7 +114,9 @@ def _cd_chunk(H, block_start, block_len, L_block, step_sizes, L_guarantee, rule,
                 curvature += g[i] * acc
             progress = eta * norms[b] - 0.5 * eta * eta * curvature
             if largest > 0.0:
-                value = progress / (largest / (2.0 * L_guarantee))
+                # multiplied, not divided by largest/(2L): a gradient near the underflow threshold would
+                # make that quotient exactly 0 and Numba raise ZeroDivisionError
+                value = 2.0 * L_guarantee * progress / largest
                 if value < ratio[r]:
                     ratio[r] = value
             if k < n_rec and record_at[k] == t:

@@ -67,7 +67,7 @@ def _cd_chunk(H, block_start, block_len, L_block, step_sizes, L_guarantee, rule,
         progress = eta * norms[rows, b] - 0.5 * eta * eta * curvature
         moving = largest > 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(moving, progress / (largest / (2.0 * L_guarantee)), np.inf)
+            value = np.where(moving, 2.0 * L_guarantee * progress / np.where(moving, largest, 1.0), np.inf)
         np.minimum(ratio, value, out=ratio)
         if k < record_at.size and record_at[k] == t:
             out[:, k] = _metric(H, E, G, metric, ratio)

@@ -203,3 +203,14 @@ def test_bad_arguments_raise_value_error_naming_the_argument(case):
     name, call = _bad_calls()[case]
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_gradients_at_the_underflow_threshold_do_not_divide_by_zero(backend):
+    # found by the worst-case search of nutini_gs_rate_mu1: GS on a well-conditioned 2-D problem drives the
+    # gradient to denormal numbers within 2000 steps, where largest/(2L) rounded to 0 and Numba raised
+    problem_seed, method_seed = np.random.SeedSequence(0).spawn(2)  # the search's draw {"dim": 2, "seed": 0}
+    instance = cd.least_squares(np.random.default_rng(problem_seed), n_samples=60, dim=2, lipschitz_spread=1.0)
+    trace = cd.coordinate_descent(instance, np.random.default_rng(method_seed), n_iter=2000, rule="gs", step="max",
+                                  n_checkpoints=60, backend=backend)
+    assert np.all(np.isfinite(trace.values)) and trace.values[0, -1] <= 1e-300
