@@ -34,4 +34,4 @@ bench: $(STAMP)           ## kernel speed against the NumPy twin, measured in th
 	$(PY) -m benchmarks
 
 clean:                    ## reports, test caches and the result cache
-	rm -rf $(OUT)/*.png $(OUT)/*.html $(OUT)/results.json .pytest_cache .hypothesis .cache
+	rm -rf $(OUT)/*.png $(OUT)/*.html $(OUT)/results.json $(OUT)/counterexamples .pytest_cache .hypothesis .cache

@@ -200,6 +200,36 @@ class WorstCase:
     rtol: float = 1e-5
 
 
+@dataclass(frozen=True)
+class Interval:
+    """The range of one parameter in a worst-case search: ``[low, high]``, on a log scale
+    when ``log``, integers when ``integer``."""
+
+    low: float
+    high: float
+    log: bool = False
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Search:
+    r"""A property test and worst-case search of a deterministic bound over instances.
+
+    ``space`` maps parameters (keywords of the claim's generator or method) to an
+    :class:`Interval` or a sequence of choices; a seed for the instance is always drawn.
+    Hypothesis draws ``examples`` instances (generation, then its targeted phase pushing
+    the ratio measured/claimed up), skips those that break the claim's assumptions, and
+    shrinks a violation to a minimal counterexample; then ``polish`` Nelder-Mead
+    evaluations from the best draw over the continuous parameters. The largest ratio found
+    is reported: near 1, the bound is tight on the instances explored.
+    """
+
+    space: Mapping[str, Any]
+    examples: int = 60
+    polish: int = 40
+    quick_examples: int = 8
+
+
 Test = Union[Bound, Rate, Threshold, Scaling, Comparison]
 KIND_OF_TEST = {Bound: "bound", Rate: "rate", Threshold: "threshold", Scaling: "scaling", Comparison: "comparison"}
 
@@ -222,8 +252,9 @@ class Claim:
     ``finding`` is what the sandbox found when a well-run experiment does not confirm
     the paper: such a claim keeps its statement, expects the verdict it gets
     (``inconclusive`` or ``violated``) and says why here; the report shows it.
-    ``worst_case`` adds a :class:`WorstCase` certificate over the function class; the
-    claim's verdict is then the worse of the experiment's and the certificate's.
+    ``worst_case`` adds a :class:`WorstCase` certificate over the function class, and
+    ``search`` a :class:`Search` over instances; the claim's verdict is then the worst of
+    the experiment's, the certificate's and the search's.
     """
 
     id: str
@@ -247,6 +278,7 @@ class Claim:
     time_budget: float = 600.0
     finding: str = ""
     worst_case: Optional[WorstCase] = None
+    search: Optional[Search] = None
 
     @property
     def kind(self) -> str:
@@ -315,6 +347,23 @@ def validate(claim: Claim) -> Claim:
         if wc.claimed is None and claim.kind not in ("bound", "rate"):
             raise _fail(cid, "worst_case.claimed", None, "state the explicit bound the worst case is compared with")
         parse_expression(cid, "worst_case.claimed", claim.claimed if wc.claimed is None else wc.claimed)
+    if claim.search is not None:
+        spec = claim.search
+        if not isinstance(spec, Search) or not isinstance(test, Bound) or test.statistic != "each":
+            raise _fail(cid, "search", spec, "a Search needs a deterministic Bound (statistic='each')")
+        import inspect
+
+        known = set(inspect.signature(claim.problem).parameters) | set(inspect.signature(claim.method).parameters)
+        for name, values in spec.space.items():
+            if name not in known:
+                raise _fail(cid, f"search.space[{name!r}]", values, "name a keyword of the generator or the method")
+            if isinstance(values, Interval):
+                if not values.low < values.high or (values.log and values.low <= 0):
+                    raise _fail(cid, f"search.space[{name!r}]", values, "use low < high (and low > 0 on a log scale)")
+            elif isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
+                raise _fail(cid, f"search.space[{name!r}]", values, "give an Interval or a non-empty list of choices")
+        if spec.examples < 1 or spec.quick_examples < 1 or spec.polish < 0:
+            raise _fail(cid, "search.examples", spec.examples, "use positive example counts")
     return claim
 
 

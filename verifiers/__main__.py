@@ -75,6 +75,9 @@ def parse(argv=None) -> argparse.Namespace:
     cached.add_argument("--no-cache", action="store_true", help="run every claim; neither read nor write the cache")
     cached.add_argument("--from-cache", action="store_true", help="run nothing: rebuild the report from the cache")
     parser.add_argument("--cache-dir", default=str(DEFAULT), help=argparse.SUPPRESS)
+    parser.add_argument("--replay", default=None, metavar="JSON",
+                        help="run one drawn instance of a claim's worst-case search, e.g. a counterexample "
+                             "the report printed: python -m verifiers CLAIM_ID --replay '{\"dim\": 2, \"seed\": 0}'")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run on a Dask distributed cluster: 'local' (a LocalCluster of --workers processes) "
                              "or tcp://HOST:PORT (needs pip install '.[distributed]')")
@@ -86,9 +89,37 @@ def parse(argv=None) -> argparse.Namespace:
     return args
 
 
+def replay(entries, text: str) -> int:
+    """Run one drawn instance of the (single) selected claim's search and print its verdict."""
+    import json
+
+    from verifiers.search import evaluate
+
+    if len(entries) != 1 or entries[0].claim.search is None:
+        print("error: --replay needs exactly one claim that has a search", file=sys.stderr)
+        return 2
+    try:
+        params = json.loads(text)
+        if not isinstance(params, dict) or "seed" not in params:
+            raise ValueError("a JSON object with a 'seed'")
+    except ValueError as exc:
+        print(f"error: --replay {text!r}: expected {exc if 'seed' in str(exc) else 'a JSON object'}", file=sys.stderr)
+        return 2
+    verdict = evaluate(entries[0].claim, params)
+    if verdict is None:
+        print(f"{entries[0].claim.id}: {params}: the instance breaks the claim's assumptions")
+        return 1
+    print(f"{entries[0].claim.id}: {params}: {verdict.status}: {verdict.reason}")
+    return 0 if verdict.status == "consistent" else 1
+
+
 def main(argv=None) -> int:
     args = parse(argv)
     entries, errors = discover(args.targets, args.keyword)
+    if args.replay is not None:
+        for message in errors:
+            print(f"error: {message}", file=sys.stderr)
+        return replay(entries, args.replay)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
     if not entries:

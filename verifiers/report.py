@@ -500,6 +500,12 @@ def _section(rec: dict, png: Optional[str]) -> str:
         parts.append(f'<table class="kv">{cells}</table>')
     if rec.get("worst_case"):
         parts.append(_worst_case(rec["worst_case"]))
+    if rec.get("search"):
+        found = rec["search"]
+        replay = f"<pre>{_e(found['replay'])}</pre>" if found.get("replay") else ""
+        parts.append(f"<p><b>Worst-case search over instances</b> ({_e(found.get('search_evaluated', 0))} drawn "
+                     f"inside the assumptions, {_e(found.get('search_outside_assumptions', 0))} outside and "
+                     f"skipped): {_badge(str(found.get('status')))} {_e(found.get('reason', ''))}</p>{replay}")
     parts.append(f"<p>Root seed {_e(rec.get('seed'))}. Provenance and regime:</p>"
                  f"<pre class=\"provenance\">{_e(rec.get('provenance', ''))}</pre>")
     if rec.get("traceback"):
@@ -562,6 +568,14 @@ def write_report(records: list[dict], out_dir: str | Path, *, versions: dict, me
             name = slug(rec["id"]) + ".png"
             render_plot(rec, out / name)
             pngs[rec["id"]] = name
+    for rec in records:  # a counterexample of a search, as a file that replays it
+        found = rec.get("search") or {}
+        if found.get("counterexample") is not None:
+            folder = out / "counterexamples"
+            folder.mkdir(exist_ok=True)
+            (folder / f"{slug(rec['id'])}.json").write_text(json.dumps(_sanitize(
+                {"claim": rec["id"], "params": found["counterexample"], "ratio": found.get("counterexample_ratio"),
+                 "reason": found.get("reason"), "replay": found.get("replay")}), indent=1) + "\n", encoding="utf-8")
     claims = [{**{k: v for k, v in r.items() if k != "plots"}, "plot": pngs[r["id"]]} for r in records]
     doc = _sanitize({"claims": claims, "versions": versions, "meta": meta})
     (out / "results.json").write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")

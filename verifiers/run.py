@@ -22,7 +22,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from theory.claim import Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, parse_expression
-from verifiers import assumptions, bound, comparison, rate, scaling, threshold, worst_case
+from verifiers import assumptions, bound, comparison, rate, scaling, search, threshold, worst_case
 from verifiers.expressions import curve, decay_form, resolve_params, value
 from verifiers.verdict import Verdict, combine
 
@@ -256,7 +256,7 @@ def error_record(claim: Claim, reason: str, *, root_seed: int = 0, seconds: floa
             "seconds": round(seconds, 3), "seed": root_seed, "statement": claim.statement,
             "provenance": claim.provenance, "finding": claim.finding, "measured": claim.measured,
             "assumptions": list(claim.assumptions),
-            "traceback": None, "plots": [], "worst_case": None}
+            "traceback": None, "plots": [], "worst_case": None, "search": None}
 
 
 def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
@@ -303,6 +303,12 @@ def _run_claim(claim: Claim, *, quick: bool, root_seed: int) -> dict:
                                     **certificate.evidence}
             verdicts.append(replace(certificate, evidence={}))
             labels.append("worst case (PEP)")
+        if claim.search is not None:
+            # instances drawn and pushed towards the worst case count like one more grid point
+            explored = search.explore(claim, quick=quick, root_seed=root_seed)
+            record["search"] = {"status": explored.status, "reason": explored.reason, **explored.evidence}
+            verdicts.append(replace(explored, evidence={}))
+            labels.append("worst-case search")
         verdict, label = combine(verdicts, labels)
         evidence = dict(verdict.evidence)
         if label:
