@@ -20,7 +20,7 @@ bound at the first step (the chosen coordinate has :math:`H_{ii} = L`), so the b
 :math:`x - x_\star` and :math:`f - f_\star = \frac12 e^\top He` has relative round-off near :math:`10^{-15}`.
 """
 from problems.coordinate_descent import coordinate_descent, least_squares
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 from theory.symbols import L, mu, symbol, t
 
 NUTINI_2015 = Citation(authors="J. Nutini, M. Schmidt, I. Laradji, M. Friedlander and H. Koepke", year=2015,
@@ -45,6 +45,9 @@ CLAIM = Claim(
     test=Bound(side="upper", rtol=1e-9),
     seeds=8,
     quick={"method_params": {"n_iter": 300}},
+    search=Search(space={"lipschitz_spread": Interval(1.0, 1e3, log=True), "correlation": Interval(0.0, 0.9),
+                         "dim": Interval(2, 12, integer=True), "start": ["random", "worst_l1"]},
+                  examples=40, polish=20),
 )
 
 CLAIMS = [control(

@@ -27,7 +27,7 @@ times, :math:`2\cdot 10^{-13}`; the reference solve is better conditioned (:math
 \lambda = 0.1`, where :math:`\rho \approx 0.75`), so the last rounds test the equality itself.
 """
 from problems.kernel_ridge import rbf_regression, self_distillation
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 from theory.symbols import symbol, t
 
 BORUP_ANDERSEN = Citation(authors="K. Borup and L. N. Andersen", year=2021,
@@ -57,6 +57,8 @@ CLAIM = Claim(
     test=Bound(side="upper", rtol=1e-9),
     seeds=8,
     quick={"grid": {"penalty": [0.1], "xi": [0.25, 0.9]}},
+    search=Search(space={"penalty": Interval(1e-2, 10.0, log=True), "xi": Interval(0.05, 0.95),
+                         "bandwidth": Interval(0.2, 5.0, log=True)}, examples=40, polish=20),
 )
 
 CLAIMS = [

@@ -20,7 +20,7 @@ worst case equals :math:`(1 - \mu/L)^{2N}` to the solver's accuracy).
 """
 from problems.least_squares import gaussian_design, gradient_descent
 from problems.pep import gradient_descent_pep
-from theory.claim import Bound, Citation, Claim, WorstCase, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, WorstCase, control
 from theory.symbols import L, gap0, mu, t
 
 CLAIM = Claim(
@@ -47,6 +47,8 @@ CLAIM = Claim(
     # the bound holds beyond quadratics: over every L-smooth mu-strongly convex function (kappa = 10)
     worst_case=WorstCase(pep=gradient_descent_pep, params={"L": 1.0, "mu": 0.1, "step_size": 1.0},
                          constants={"L": 1.0, "mu": 0.1, "gap0": 1.0}),
+    search=Search(space={"condition_number": Interval(1.5, 1e3, log=True), "dim": Interval(2, 50, integer=True),
+                         "x0_distance": Interval(0.1, 10.0, log=True)}),
 )
 
 CLAIMS = [control(

@@ -20,7 +20,7 @@ over the class does, which is the point of a PEP cross-check.
 """
 from problems.least_squares import gaussian_design, gradient_descent
 from problems.pep import gradient_descent_pep
-from theory.claim import Bound, Citation, Claim, WorstCase, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, WorstCase, control
 from theory.symbols import L, dist0, t
 
 CLAIM = Claim(
@@ -45,6 +45,9 @@ CLAIM = Claim(
     worst_case=WorstCase(pep=gradient_descent_pep,
                          params={"L": 1.0, "mu": 0.0, "step_size": 1.0, "initial": "distance"},
                          constants={"L": 1.0, "dist0": 1.0}),
+    # rank-deficient quadratics (dim > n_samples = 20): they cannot reach the bound (at most about e^-1 of it)
+    search=Search(space={"condition_number": Interval(1.5, 1e4, log=True), "dim": Interval(21, 80, integer=True),
+                         "x0_distance": Interval(0.1, 10.0, log=True)}),
 )
 
 CLAIMS = [control(

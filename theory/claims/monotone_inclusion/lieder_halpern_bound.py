@@ -25,7 +25,7 @@ worst-case operator at every :math:`N`.
 """
 from problems.monotone_inclusion import cocoercive_linear, halpern
 from problems.pep import halpern_pep
-from theory.claim import Bound, Claim, WorstCase, control
+from theory.claim import Bound, Claim, Interval, Search, WorstCase, control
 from theory.papers import LIEDER
 from theory.symbols import L, dist0, t
 
@@ -46,6 +46,8 @@ CLAIM = Claim(
     seeds=8,
     # over every 1/L-cocoercive operator, not only the linear ones drawn here
     worst_case=WorstCase(pep=halpern_pep, params={"L": 1.0}, constants={"L": 1.0, "dist0": 1.0}),
+    search=Search(space={"dim": Interval(1, 30, integer=True), "lowest": Interval(1e-4, 1.0, log=True)},
+                  examples=40, polish=20),
 )
 
 CLAIMS = [control(

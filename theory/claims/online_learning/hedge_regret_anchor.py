@@ -13,7 +13,7 @@ largest ratio found is 0.62 (one better expert, :math:`d = 1024`), near the ceil
 :math:`[0, 1]` losses at this step, so the half-constant control is refuted by these sequences, not only in principle.
 """
 from problems.online_learning import expert_losses, hedge
-from theory.claim import Bound, Claim, control
+from theory.claim import Bound, Claim, Interval, Search, control
 
 from theory.papers import ORABONA
 
@@ -32,6 +32,8 @@ CLAIM = Claim(
     claimed=1,
     test=Bound(side="upper", rtol=1e-9),
     seeds=8,
+    search=Search(space={"n_experts": Interval(2, 512, integer=True), "gap": Interval(0.0, 0.5),
+                         "kind": ["random", "best_expert", "adversarial_alternating"]}, examples=40, polish=20),
 )
 
 CLAIMS = [control(
