@@ -20,6 +20,10 @@ import numpy as np
 # Integer codes shared with the wrappers and the NumPy twins.
 SUBOPTIMALITY, DISTANCE, PROGRESS_RATIO = 0, 1, 2
 RANDOM, LIPSCHITZ, CYCLIC, GS, GSL = 0, 1, 2, 3, 4
+# Below this largest squared block norm the progress ratio is not updated: the products of the
+# progress formula (eta^2 g^T H g) would reach subnormal numbers and lose their relative precision,
+# so a ratio of 0 there is the floating-point floor, not a step that made no progress.
+PROGRESS_FLOOR = 1e-250
 TINY = 1e-280  # below: subnormal arithmetic (slow), where 1/2 e^T H e has underflowed already
 
 
@@ -69,7 +73,7 @@ def _cd_chunk(H, block_start, block_len, L_block, step_sizes, L_guarantee, rule,
     :math:`\eta` = ``step_sizes[b]`` the exact progress of :math:`e_b \leftarrow e_b - \eta g_b`
     is :math:`\eta\|g_b\|^2 - \frac{\eta^2}2 g_b^\top H_{bb} g_b`; divided by the GS
     guarantee :math:`\max_b\|g_b\|^2/(2L)` (``L_guarantee``) it updates the running minimum
-    ``ratio[r]`` (skipped when the gradient is exactly zero). Then the metric is recorded
+    ``ratio[r]`` (skipped once :math:`\max_b\|g_b\|^2` < ``PROGRESS_FLOOR``). Then the metric is recorded
     when :math:`t` = ``record_at[k]``; at :math:`t = n_{\mathrm{iter}}` the step is
     evaluated (for the ratio) but not applied.
     """
@@ -113,7 +117,7 @@ def _cd_chunk(H, block_start, block_len, L_block, step_sizes, L_guarantee, rule,
                     acc += H[i, j] * g[j]
                 curvature += g[i] * acc
             progress = eta * norms[b] - 0.5 * eta * eta * curvature
-            if largest > 0.0:
+            if largest > PROGRESS_FLOOR:
                 # multiplied, not divided by largest/(2L): a gradient near the underflow threshold would
                 # make that quotient exactly 0 and Numba raise ZeroDivisionError
                 value = 2.0 * L_guarantee * progress / largest

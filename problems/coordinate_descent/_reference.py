@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels import CYCLIC, DISTANCE, GS, LIPSCHITZ, PROGRESS_RATIO, RANDOM, TINY
+from ._kernels import CYCLIC, DISTANCE, GS, LIPSCHITZ, PROGRESS_FLOOR, PROGRESS_RATIO, RANDOM, TINY
 
 
 def _gradient(H, E):
@@ -65,7 +65,7 @@ def _cd_chunk(H, block_start, block_len, L_block, step_sizes, L_guarantee, rule,
                     acc += H[lo + i, lo + j] * gb[j]
                 curvature[r] += gb[i] * acc
         progress = eta * norms[rows, b] - 0.5 * eta * eta * curvature
-        moving = largest > 0.0
+        moving = largest > PROGRESS_FLOOR
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(moving, 2.0 * L_guarantee * progress / np.where(moving, largest, 1.0), np.inf)
         np.minimum(ratio, value, out=ratio)

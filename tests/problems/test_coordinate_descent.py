@@ -214,3 +214,14 @@ def test_gradients_at_the_underflow_threshold_do_not_divide_by_zero(backend):
     trace = cd.coordinate_descent(instance, np.random.default_rng(method_seed), n_iter=2000, rule="gs", step="max",
                                   n_checkpoints=60, backend=backend)
     assert np.all(np.isfinite(trace.values)) and trace.values[0, -1] <= 1e-300
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_progress_ratio_stops_at_the_floating_point_floor(backend):
+    # found by the worst-case search of nutini_gsl_progress: once the squared gradient reached subnormal
+    # numbers the computed progress rounded to 0 and the running minimum read 0, a floor, not a real step
+    problem_seed, method_seed = np.random.SeedSequence(0).spawn(2)
+    instance = cd.least_squares(np.random.default_rng(problem_seed), n_samples=60, dim=2, lipschitz_spread=1.0)
+    trace = cd.coordinate_descent(instance, np.random.default_rng(method_seed), n_iter=300, rule="gsl",
+                                  step="block", metric="progress_ratio", n_checkpoints=30, backend=backend)
+    assert trace.values.min() >= 1 - 1e-9
