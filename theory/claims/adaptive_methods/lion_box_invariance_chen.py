@@ -22,7 +22,7 @@ approaches :math:`R` from above only geometrically and may never enter in exact 
 measured from the first step inside (step 0 here, ``info["entry_step"]``).
 """
 from problems.adaptive_methods import box_constrained, lion
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 
 CHEN_LION = Citation(
     authors="L. Chen, B. Liu, K. Liang and Q. Liu", year=2024,
@@ -50,6 +50,10 @@ CLAIM = Claim(
     seeds=8,
     quick={"method_params": {"n_iter": 2_000, "replicas": 2}, "seeds": 4,
            "grid": {"loss": ["quadratic", "logistic"], "step_size": [0.005, 0.5]}},
+    # step sizes with eps lambda >= 0.01, where the claimed round-off allowance u (6 + 1/(eps lambda)) is largest
+    search=Search(space={"loss": ["quadratic", "logistic"], "step_size": Interval(0.005, 0.45, log=True),
+                         "dim": Interval(2, 20, integer=True), "condition_number": Interval(1.0, 100.0, log=True)},
+                  examples=30, polish=0),
 )
 
 CLAIMS = [control(

@@ -18,7 +18,7 @@ function values), so ``rtol=1e-9`` covers round-off; the ratio is exactly 1 when
 the brief's "random selection matches GS": a uniformly chosen block often has a gradient far below the largest.
 """
 from problems.coordinate_descent import coordinate_descent, least_squares
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 
 NUTINI_2022 = Citation(authors="J. Nutini, I. Laradji and M. Schmidt", year=2022,
                        title="Let's Make Block Coordinate Descent Converge Faster: Faster Greedy Rules, "
@@ -41,6 +41,8 @@ CLAIM = Claim(
     claimed=1,
     test=Bound(side="lower", rtol=1e-9),
     seeds=8,
+    search=Search(space={"lipschitz_spread": Interval(1.0, 1e3, log=True), "correlation": Interval(0.0, 0.9),
+                         "dim": Interval(3, 16, integer=True), "block_size": [1, 2, 3]}, examples=40, polish=20),
 )
 
 CLAIMS = [control(

@@ -16,7 +16,7 @@ matched the research notes' check (2.9e-16 at n = 50, d = 5). Why :math:`10^{-12
 The control drops the tie term, which changes the very first step.
 """
 from problems.linear_classification import perceptron_deviation, separable_data
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 
 CLAIM = Claim(
     id="least-squares/tyurin-logistic-gd-perceptron-limit",
@@ -36,6 +36,8 @@ CLAIM = Claim(
     claimed="1/10**12",
     test=Bound(side="upper", rtol=0.0),
     seeds=8,
+    search=Search(space={"n_samples": Interval(2, 200, integer=True), "dim": Interval(2, 20, integer=True),
+                         "margin": Interval(1e-3, 0.5, log=True)}, examples=40, polish=10),
 )
 
 CLAIMS = [control(

@@ -16,7 +16,7 @@ the edge, :math:`\varphi \to 2/\eta`). Measured: the largest ratio :math:`\varph
 between checkpoints, :math:`10^4` steps; ``rtol = 1e-10`` covers round-off of :math:`\varphi` only.
 """
 from problems.scalar_networks import scalar_gd, scalar_network
-from theory.claim import Bound, Citation, Claim, control
+from theory.claim import Bound, Citation, Claim, Interval, Search, control
 
 CLAIM = Claim(
     id="matrix-sensing/kreisler-gfs-sharpness-decreases",
@@ -38,6 +38,9 @@ CLAIM = Claim(
     claimed=1,
     test=Bound(side="upper", rtol=1e-10),
     seeds=8,
+    # the step condition recalled is eta phi(w_0) < 2 sqrt(2): the search stays below 2.8
+    search=Search(space={"depth": Interval(2, 10, integer=True), "init_spread": Interval(0.0, 1.5),
+                         "sharpness_ratio": Interval(0.5, 2.8)}, examples=40, polish=20),
 )
 
 CLAIMS = [control(

@@ -18,7 +18,7 @@ import sympy
 
 from problems.monotone_inclusion import halpern, scaled_identity
 from problems.pep import halpern_pep
-from theory.claim import Bound, Claim, WorstCase, control
+from theory.claim import Bound, Claim, Interval, Search, WorstCase, control
 from theory.papers import LIEDER
 from theory.symbols import L, dist0, t
 
@@ -40,6 +40,8 @@ CLAIM = Claim(
     seeds=8,
     # F = L I is a worst case of the whole class: the PEP value equals the bound at even N
     worst_case=WorstCase(pep=halpern_pep, params={"L": 2.0}, constants={"L": 2.0, "dist0": 1.0}, horizons=(2, 4, 8)),
+    search=Search(space={"dim": Interval(1, 40, integer=True), "lipschitz": Interval(0.1, 10.0, log=True)},
+                  examples=20, polish=0),
 )
 
 CLAIMS = [control(
