@@ -213,7 +213,7 @@ class Interval:
 
 @dataclass(frozen=True)
 class Search:
-    r"""A property test and worst-case search of a deterministic bound over instances.
+    r"""A property test and worst-case search of a deterministic bound, or of a threshold, over instances.
 
     ``space`` maps parameters (keywords of the claim's generator or method) to an
     :class:`Interval` or a sequence of choices; a seed for the instance is always drawn.
@@ -349,8 +349,9 @@ def validate(claim: Claim) -> Claim:
         parse_expression(cid, "worst_case.claimed", claim.claimed if wc.claimed is None else wc.claimed)
     if claim.search is not None:
         spec = claim.search
-        if not isinstance(spec, Search) or not isinstance(test, Bound) or test.statistic != "each":
-            raise _fail(cid, "search", spec, "a Search needs a deterministic Bound (statistic='each')")
+        deterministic = (isinstance(test, Bound) and test.statistic == "each") or isinstance(test, Threshold)
+        if not isinstance(spec, Search) or not deterministic:
+            raise _fail(cid, "search", spec, "a Search needs a Threshold or a deterministic Bound (statistic='each')")
         import inspect
 
         known = set(inspect.signature(claim.problem).parameters) | set(inspect.signature(claim.method).parameters)

@@ -1,4 +1,4 @@
-r"""Property test and worst-case search of a deterministic bound over instances (hypothesis + Nelder-Mead).
+r"""Property test and worst-case search of a bound or a threshold over instances (hypothesis + Nelder-Mead).
 
 Random instances sit far from the worst case, so a bound that holds on them may still be
 false. For a claim with a :class:`~theory.claim.Search`:
@@ -7,7 +7,8 @@ false. For a claim with a :class:`~theory.claim.Search`:
    skips draws whose instance breaks the claim's assumptions (they test nothing), runs the
    method and scores the run by its ratio to the bound (the largest ratio after the start
    for an upper bound, the smallest for a lower one, the largest :math:`|r - 1|` for a tight
-   one), which ``hypothesis.target`` pushes towards the worst case;
+   one) or, for a threshold, by located/claimed on that instance, which ``hypothesis.target``
+   pushes towards the worst case;
 2. a violation is shrunk by hypothesis to a minimal counterexample, which the record keeps
    with the command that replays it;
 3. without one, Nelder-Mead polishes the best draw over the continuous parameters.
@@ -24,9 +25,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from theory.claim import Claim, Interval, Search, parse_expression
-from verifiers import assumptions, bound
-from verifiers.expressions import curve, resolve_params
+from theory.claim import Claim, Interval, Search, Threshold, parse_expression
+from verifiers import assumptions, bound, threshold
+from verifiers.expressions import curve, resolve_params, value
 from verifiers.verdict import Verdict
 
 
@@ -47,15 +48,40 @@ def evaluate(claim: Claim, params: dict) -> Optional[Verdict]:
         return None
     method_params = resolve_params({**claim.method_params, **{k: v for k, v in drawn.items() if k not in of_problem}},
                                    instance.constants, claim.id)
-    trace = claim.method(instance, np.random.default_rng(method_seed), **method_params)
     expr = parse_expression(claim.id, "claimed", claim.claimed)
+    if isinstance(claim.test, Threshold):
+        return _threshold_on(claim, instance, method_params, method_seed, expr)
+    trace = claim.method(instance, np.random.default_rng(method_seed), **method_params)
     claimed = curve(expr, "t", instance.constants, trace.t, claim_id=claim.id)
     return bound._decide(np.asarray(trace.t, dtype=np.float64), [(trace.values, claimed)], claim.test)
 
 
+def _threshold_on(claim: Claim, instance, method_params: dict, method_seed, expr) -> Verdict:
+    """The claim's threshold located on one instance (the same bisection as the experiment's)."""
+    test: Threshold = claim.test
+    lo, hi = (value(v, instance.constants, claim_id=claim.id, field_name="test.bracket") for v in test.bracket)
+
+    def unstable_at(x: float) -> bool:
+        params = {**method_params, test.parameter: x}
+        if test.horizon:
+            params[test.horizon] = threshold.horizon_for(test)
+        trace = claim.method(instance, np.random.default_rng(method_seed), **params)
+        return bool(test.failure(trace)) if test.failure is not None else threshold.is_unstable(trace.values,
+                                                                                               test.divergence)
+
+    bracket = threshold.locate(unstable_at, lo, hi, test)
+    claimed = value(expr, instance.constants, claim_id=claim.id, field_name="claimed")
+    return threshold.decide([bracket], [claimed], test)
+
+
 def score(verdict: Verdict, side: str) -> float:
-    """How far towards a violation a run went (larger is worse for the bound)."""
+    """How far towards a violation a run went (larger is worse for the claim): the ratio to a
+    bound, or located/claimed for a threshold (its inverse for a lower side, the log distance
+    from 1 for a two-sided one)."""
     evidence = verdict.evidence
+    if "ratio_range" in evidence:  # a threshold on one instance
+        ratio = float(evidence["ratio_range"][0])
+        return ratio if side == "upper" else (1 / ratio if side == "lower" else abs(math.log(ratio)))
     if "worst_ratio" not in evidence:
         return -math.inf
     if side == "upper":
@@ -134,7 +160,7 @@ def explore(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> Verdict
     evidence = {"search_evaluated": counts["evaluated"], "search_outside_assumptions": counts["outside_assumptions"]}
     if counterexamples:
         params, verdict = counterexamples[-1]  # hypothesis replays the shrunk example last
-        ratio = float(verdict.evidence.get("worst_ratio", math.nan))
+        ratio = float(verdict.evidence.get("worst_ratio", verdict.evidence.get("ratio_range", [math.nan])[0]))
         replay = f"python -m verifiers {claim.id} --replay '{json.dumps(params)}'"
         return Verdict("violated", f"search found a counterexample ({found_by}): {params}: {verdict.reason}",
                        estimate=ratio, claimed_value=1.0,
@@ -142,7 +168,9 @@ def explore(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> Verdict
                                  "replay": replay})
     if best["params"] is None:
         return Verdict("inconclusive", "search: no drawn instance satisfied the assumptions", evidence=evidence)
-    largest = float(best["verdict"].evidence.get("worst_ratio_after_start", best["verdict"].evidence["worst_ratio"]))
+    found = best["verdict"].evidence
+    largest = float(found["ratio_range"][0] if "ratio_range" in found else
+                    found.get("worst_ratio_after_start", found["worst_ratio"]))
     tight = "tight" if abs(largest - 1) < 1e-2 else "holds, not tight on the instances explored"
     return Verdict("consistent", f"search: the {side} bound held on {counts['evaluated']} instances inside the "
                                  f"assumptions; most extreme ratio {largest:.4g} at {best['params']} ({tight})",
