@@ -20,7 +20,7 @@ moment), no Monte Carlo. ``rtol=0.01``.
 from dataclasses import replace
 
 from problems.least_squares import interpolation_design, second_moment_growth
-from theory.claim import Citation, Claim, Threshold, control
+from theory.claim import Citation, Claim, Interval, Search, Threshold, control
 from theory.symbols import lambda_max, trace_H
 
 CLAIM = Claim(
@@ -42,6 +42,9 @@ CLAIM = Claim(
     test=Threshold(parameter="step_size", bracket=(0.1 / trace_H, 4 / trace_H), side="upper", rtol=0.01,
                    rel_width=1e-4),
     seeds=16,
+    # random instances reach 0.26-0.67 of the bound; collinear rows of equal norm (dim = 1, spread 1) attain it
+    search=Search(space={"n_samples": Interval(1, 12, integer=True), "dim": Interval(1, 16, integer=True),
+                         "row_norm_spread": Interval(1.0, 20.0, log=True)}, examples=30, polish=10),
 )
 
 GD_LIMIT = replace(
@@ -51,13 +54,21 @@ GD_LIMIT = replace(
     method_params={"batch_size": 8, "n_checkpoints": 4},  # B = n_samples: full-batch GD
     claimed=2 / lambda_max,
     test=Threshold(parameter="step_size", bracket=(0.1 / trace_H, 4 / trace_H), rtol=0.01, rel_width=1e-4),
+    # batch size = n_samples = 8 is fixed here: only the design is searched
+    search=Search(space={"dim": Interval(1, 16, integer=True), "row_norm_spread": Interval(1.0, 20.0, log=True)},
+                  examples=30, polish=10),
 )
 
 CLAIMS = [
+    control(CLAIM, suffix="half-constant",
+            why="Half the constant, eta <= 1/tr(H): the worst-case search finds instances (collinear rows of equal "
+                "norm) where the batch-size-1 threshold is 2/tr(H), twice the planted value.",
+            claimed=1 / trace_H),
     control(CLAIM, suffix="batch-size-2",
             why="The trace bound is a batch-size-1 statement: at B = 2 the mixture operator is stable beyond "
                 "2/tr(H) on instances with spread row norms.",
-            method_params={"batch_size": 2, "n_checkpoints": 4}),
+            method_params={"batch_size": 2, "n_checkpoints": 4},
+            search=replace(CLAIM.search, space={**CLAIM.search.space, "n_samples": Interval(2, 12, integer=True)})),
     GD_LIMIT,
     control(GD_LIMIT, suffix="trace-for-gd",
             why="GD's stability does not constrain the trace: at B = n the threshold is 2/lambda_max, "
