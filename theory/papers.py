@@ -76,3 +76,65 @@ KHODAK_ET_AL = Citation(
 YOUNG = Citation(
     authors="D. M. Young", year=1971, title="Iterative Solution of Large Linear Systems", venue="Academic Press",
     locator="Ch. 6 (optimal SOR relaxation for consistently ordered matrices)", url="")
+
+# Papers of issue 10's claims and the convex ReLU family, cited by several claim files
+CHEN_LION = Citation(
+    authors='L. Chen, B. Liu, K. Liang and Q. Liu', year=2024,
+    title='Lion Secretly Solves Constrained Optimization: As Lyapunov Predicts',
+    venue='ICLR (arXiv:2310.05898)', locator="abstract", url='https://arxiv.org/abs/2310.05898')
+
+MAHANKALI_ET_AL = Citation(
+    authors='A. Mahankali, T. B. Hashimoto and T. Ma', year=2024,
+    title='One Step of Gradient Descent is Provably the Optimal In-Context Learner with One Layer of '
+          'Linear Self-Attention',
+    venue='ICLR (arXiv:2307.03576)', locator="abstract", url='https://arxiv.org/abs/2307.03576')
+
+TARZANAGH_ET_AL = Citation(
+    authors='D. A. Tarzanagh, Y. Li, C. Thrampoulidis and S. Oymak', year=2023,
+    title='Transformers as Support Vector Machines',
+    venue='arXiv:2308.16898 (NeurIPS 2023 M3L workshop)', locator="abstract", url='https://arxiv.org/abs/2308.16898')
+
+BAI_GAUTAM_SOJOUDI = Citation(
+    authors='Y. Bai, T. Gautam and S. Sojoudi', year=2023,
+    title='Efficient Global Optimization of Two-layer ReLU Networks: Quadratic-time Algorithms and '
+          'Adversarial Training',
+    venue='SIAM J. Math. Data Sci. (arXiv:2201.01965)', locator="abstract", url='https://arxiv.org/abs/2201.01965')
+
+PILANCI_ERGEN = Citation(
+    authors='M. Pilanci and T. Ergen', year=2020,
+    title='Neural Networks are Convex Regularizers: Exact Polynomial-time Convex Optimization '
+          'Formulations for Two-layer Networks',
+    venue='ICML 2020 (arXiv:2002.10553)', locator="abstract", url='https://arxiv.org/abs/2002.10553')
+
+NUTINI_2022 = Citation(
+    authors='J. Nutini, I. Laradji and M. Schmidt', year=2022,
+    title="Let's Make Block Coordinate Descent Converge Faster: Faster Greedy Rules, Message-Passing, "
+          'Active-Set Complexity, and Superlinear Convergence',
+    venue='JMLR 23, arXiv:1712.08859', locator="abstract", url='https://arxiv.org/abs/1712.08859')
+
+SONG_ERMON = Citation(
+    authors='J. Song and S. Ermon', year=2020,
+    title='Understanding the Limitations of Variational Mutual Information Estimators',
+    venue='ICLR 2020, arXiv:1910.06222', locator="abstract", url='https://arxiv.org/abs/1910.06222')
+
+BORUP_ANDERSEN = Citation(
+    authors='K. Borup and L. N. Andersen', year=2021,
+    title='Even your Teacher Needs Guidance: Ground-Truth Targets Dampen Regularization Imposed by Self-Distillation',
+    venue='NeurIPS 2021, arXiv:2102.13088', locator="abstract", url='https://arxiv.org/abs/2102.13088')
+
+BAHRI_ET_AL = Citation(
+    authors='Y. Bahri, E. Dyer, J. Kaplan, J. Lee and U. Sharma', year=2021,
+    title='Explaining Neural Scaling Laws',
+    venue='arXiv:2102.06701 (PNAS 2024)', locator="abstract", url='https://arxiv.org/abs/2102.06701')
+
+ADVANI_SAXE = Citation(
+    authors='M. S. Advani and A. M. Saxe', year=2017,
+    title='High-dimensional dynamics of generalization error in neural networks',
+    venue='arXiv:1710.03667 (with H. Sompolinsky: Neural Networks 132, 2020)',
+    locator="abstract", url='https://arxiv.org/abs/1710.03667')
+
+ANTOGNINI = Citation(
+    authors='J. M. Antognini', year=2019,
+    title='Finite size corrections for neural network Gaussian processes',
+    venue='ICML 2019 Workshop on Theoretical Physics for Deep Learning (arXiv:1908.10030)',
+    locator="abstract", url='https://arxiv.org/abs/1908.10030')

@@ -142,7 +142,6 @@ def _robust_margins(X, y, U, A, epsilon, out):
 
 def _admm(X, D, L, b1, beta, penalty, dual_step, v, s, lam, nu, first, n_steps, record_at, out_primal, out_dual,
           out_objective, y):
-    P = D.shape[0]
     E = np.concatenate([2.0 * D - 1.0, 2.0 * D - 1.0])  # (2P, n) signs of G's blocks
     tau = beta / penalty
     for it in range(n_steps):

@@ -65,7 +65,7 @@ def test_generators_set_exact_constants_and_reproduce_from_the_seed():
     for key in ("X", "y", "patterns"):
         np.testing.assert_array_equal(inst.data[key], again.data[key])
     cls = classification(seed=4, n_samples=20, epsilon=0.1)
-    X, y, U, a = cls.data["X"], cls.data["y"], cls.data["teacher_U"], cls.data["teacher_alpha"]
+    y = cls.data["y"]
     assert set(np.unique(y)) == {-1.0, 1.0} and cls.constants["epsilon"] == 0.1
     assert cls.constants["min_margin"] >= 0.05  # margin in the teacher's centred output
 

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from problems import langevin as lg
 from problems.langevin import _reference, gaussian, samplers
 from problems import types
-from problems.types import Instance
 
 FAST = settings(derandomize=True, database=None, deadline=None, max_examples=12)
 seeds = st.integers(0, 2**32 - 1)

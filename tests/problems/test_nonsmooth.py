@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from problems import types
-from problems.nonsmooth import absolute_objective, absolute_regression, methods, sgd, step_sizes
+from problems.nonsmooth import absolute_objective, absolute_regression, sgd, step_sizes
 
 
 def _instance(seed=0, dim=10, noise=0.5, x0_distance=1.0):

@@ -22,13 +22,10 @@ approaches :math:`R` from above only geometrically and may never enter in exact 
 measured from the first step inside (step 0 here, ``info["entry_step"]``).
 """
 from problems.adaptive_methods import box_constrained, lion
-from theory.claim import Bound, Citation, Claim, Interval, Search, control
+from theory import papers
+from theory.claim import Bound, Claim, Interval, Search, control
 
-CHEN_LION = Citation(
-    authors="L. Chen, B. Liu, K. Liang and Q. Liu", year=2024,
-    title="Lion Secretly Solves Constrained Optimization: As Lyapunov Predicts",
-    venue="ICLR (arXiv:2310.05898)", locator="abstract (the box constraint); invariance derived here",
-    url="https://arxiv.org/abs/2310.05898")
+CHEN_LION = papers.CHEN_LION.at('abstract (the box constraint); invariance derived here')
 
 WEIGHT_DECAY = 2.0
 

@@ -24,15 +24,12 @@ largest :math:`\epsilon\lambda = 0.04` well inside the tolerance. Horizon: the t
 :math:`e^{-25}` of the bound at the smallest step. Seeds are instances (rotations, data), 8.
 """
 from problems.adaptive_methods import box_constrained, lion
-from theory.claim import Citation, Claim, Scaling, control
+from theory import papers
+from theory.claim import Claim, Scaling, control
 from theory.symbols import symbol
 from verifiers.statistics import final_value
 
-CHEN_LION = Citation(
-    authors="L. Chen, B. Liu, K. Liang and Q. Liu", year=2024,
-    title="Lion Secretly Solves Constrained Optimization: As Lyapunov Predicts",
-    venue="ICLR (arXiv:2310.05898)", locator="abstract (the box-constrained limit); order in eps derived here",
-    url="https://arxiv.org/abs/2310.05898")
+CHEN_LION = papers.CHEN_LION.at('abstract (the box-constrained limit); order in eps derived here')
 
 WEIGHT_DECAY = 2.0
 eps = symbol("step_size")

@@ -32,17 +32,13 @@ is 12.5% (:math:`n = 8`) and 7.5% (:math:`n = 16`) away.
 import numpy as np
 
 from problems.attention import in_context_regression, lsa_optimum
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol
 
 n, d, sigma2 = symbol("n_context"), symbol("dim"), symbol("noise_variance")
 
-MAHANKALI_ET_AL = Citation(
-    authors="A. Mahankali, T. B. Hashimoto and T. Ma", year=2024,
-    title="One Step of Gradient Descent is Provably the Optimal In-Context Learner with One Layer of Linear "
-          "Self-Attention", venue="ICLR (arXiv:2307.03576)",
-    locator="abstract, first result (isotropic covariates); step size derived here",
-    url="https://arxiv.org/abs/2307.03576")
+MAHANKALI_ET_AL = papers.MAHANKALI_ET_AL.at('abstract, first result (isotropic covariates); step size derived here')
 
 CLAIM = Claim(
     id="attention/mahankali-lsa-one-gd-step-size",

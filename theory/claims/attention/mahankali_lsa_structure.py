@@ -23,14 +23,10 @@ of covariates with condition number 4:
 import numpy as np
 
 from problems.attention import in_context_regression, lsa_optimum
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 
-MAHANKALI_ET_AL = Citation(
-    authors="A. Mahankali, T. B. Hashimoto and T. Ma", year=2024,
-    title="One Step of Gradient Descent is Provably the Optimal In-Context Learner with One Layer of Linear "
-          "Self-Attention", venue="ICLR (arXiv:2307.03576)",
-    locator="abstract, first and second results (isotropic: GD; non-isotropic: preconditioned GD)",
-    url="https://arxiv.org/abs/2307.03576")
+MAHANKALI_ET_AL = papers.MAHANKALI_ET_AL.at('abstract, first and second results (isotropic: GD; non-isotropic: preconditioned GD)')
 
 CLAIM = Claim(
     id="attention/mahankali-lsa-optimum-is-gd-pattern",

@@ -33,13 +33,10 @@ the midpoint criterion above, not a tuned number; the control (:math:`r \approx 
 :math:`W^{\mathrm{mm}}_F`) lies four times beyond it.
 """
 from problems.attention import attention_gd, token_selection
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 
-TARZANAGH_ET_AL = Citation(
-    authors="D. A. Tarzanagh, Y. Li, C. Thrampoulidis and S. Oymak", year=2023,
-    title="Transformers as Support Vector Machines", venue="arXiv:2308.16898 (NeurIPS 2023 M3L workshop)",
-    locator="abstract, claim (1): (K, Q) parameterization and the nuclear-norm SVM",
-    url="https://arxiv.org/abs/2308.16898")
+TARZANAGH_ET_AL = papers.TARZANAGH_ET_AL.at('abstract, claim (1): (K, Q) parameterization and the nuclear-norm SVM')
 
 CLAIM = Claim(
     id="attention/tarzanagh-kq-gd-nuclear-svm",

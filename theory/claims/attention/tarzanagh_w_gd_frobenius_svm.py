@@ -32,13 +32,10 @@ here); the gap between the SVMs was 0.081 to 0.26 on the pilot, so the control (
 orders of magnitude.
 """
 from problems.attention import attention_gd, token_selection
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 
-TARZANAGH_ET_AL = Citation(
-    authors="D. A. Tarzanagh, Y. Li, C. Thrampoulidis and S. Oymak", year=2023,
-    title="Transformers as Support Vector Machines", venue="arXiv:2308.16898 (NeurIPS 2023 M3L workshop)",
-    locator="abstract, claims (1)-(2); global convergence under equal non-optimal scores (recalled)",
-    url="https://arxiv.org/abs/2308.16898")
+TARZANAGH_ET_AL = papers.TARZANAGH_ET_AL.at('abstract, claims (1)-(2); global convergence under equal non-optimal scores (recalled)')
 
 CLAIM = Claim(
     id="attention/tarzanagh-w-gd-frobenius-svm",

@@ -24,14 +24,11 @@ rate of ADMM without strong convexity.
 import sympy
 
 from problems.convex_relu import admm, planted_relu_regression
-from theory.claim import Citation, Claim, Rate, control
+from theory import papers
+from theory.claim import Claim, Rate, control
 from theory.symbols import symbol, t
 
-BAI_GAUTAM_SOJOUDI = Citation(
-    authors="Y. Bai, T. Gautam and S. Sojoudi", year=2023,
-    title="Efficient Global Optimization of Two-layer ReLU Networks: Quadratic-time Algorithms and Adversarial "
-          "Training", venue="SIAM J. Math. Data Sci. (arXiv:2201.01965)",
-    locator="abstract (linear global convergence of ADMM); rate derived here", url="https://arxiv.org/abs/2201.01965")
+BAI_GAUTAM_SOJOUDI = papers.BAI_GAUTAM_SOJOUDI.at('abstract (linear global convergence of ADMM); rate derived here')
 
 rate = symbol("admm_rate")
 settled = symbol("admm_affine_from")

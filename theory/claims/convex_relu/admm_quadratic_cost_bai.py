@@ -21,15 +21,11 @@ reproducible bit for bit). Control: the cubic cost of refactorising the system e
 an interior-point solve of the same program pays per iteration.
 """
 from problems.convex_relu import admm, per_iteration_operations, planted_relu_regression
-from theory.claim import Citation, Claim, Scaling, control
+from theory import papers
+from theory.claim import Claim, Scaling, control
 from theory.symbols import symbol
 
-BAI_GAUTAM_SOJOUDI = Citation(
-    authors="Y. Bai, T. Gautam and S. Sojoudi", year=2023,
-    title="Efficient Global Optimization of Two-layer ReLU Networks: Quadratic-time Algorithms and Adversarial "
-          "Training", venue="SIAM J. Math. Data Sci. (arXiv:2201.01965)",
-    locator="abstract (per-iteration time quadratic for the approximate formulation)",
-    url="https://arxiv.org/abs/2201.01965")
+BAI_GAUTAM_SOJOUDI = papers.BAI_GAUTAM_SOJOUDI.at('abstract (per-iteration time quadratic for the approximate formulation)')
 
 n = symbol("n_samples")
 

@@ -27,14 +27,11 @@ effect, not a property of the optimum. Control: a 10% margin, :math:`\mathbb E[R
 :math:`\epsilon = 0.1`.
 """
 from problems.convex_relu import adversarial_comparison, relu_classification
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol
 
-BAI_GAUTAM_SOJOUDI = Citation(
-    authors="Y. Bai, T. Gautam and S. Sojoudi", year=2023,
-    title="Efficient Global Optimization of Two-layer ReLU Networks: Quadratic-time Algorithms and Adversarial "
-          "Training", venue="SIAM J. Math. Data Sci. (arXiv:2201.01965)",
-    locator="abstract (robust convex formulations for adversarial training)", url="https://arxiv.org/abs/2201.01965")
+BAI_GAUTAM_SOJOUDI = papers.BAI_GAUTAM_SOJOUDI.at('abstract (robust convex formulations for adversarial training)')
 
 CLAIM = Claim(
     id="convex-relu/bai-convex-adversarial-training",

@@ -25,14 +25,11 @@ penalty :math:`\beta\|v\|` changes the values by :math:`\beta\sum_i(\|v_i\| + \|
 :math:`p^\star` here); the convex program with :math:`2\beta` is no lower bound for networks trained at :math:`\beta`.
 """
 from problems.convex_relu import nonconvex_training, planted_relu_regression, reconstruction_deviation
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol
 
-PILANCI_ERGEN = Citation(
-    authors="M. Pilanci and T. Ergen", year=2020,
-    title="Neural Networks are Convex Regularizers: Exact Polynomial-time Convex Optimization Formulations for "
-          "Two-layer Networks", venue="ICML 2020 (arXiv:2002.10553)", locator="Theorem 1",
-    url="https://arxiv.org/abs/2002.10553")
+PILANCI_ERGEN = papers.PILANCI_ERGEN.at('Theorem 1')
 
 PROBLEM = {"n_samples": 10, "dim": 2, "teacher_width": 3, "noise": 0.1, "beta": 0.1, "patterns": "exact"}
 

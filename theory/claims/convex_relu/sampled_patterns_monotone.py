@@ -20,14 +20,11 @@ the excess :math:`(p(P_s) - p^\star)/p^\star` is below the tolerance for every :
 the excess is 0.4-1.6 on exploratory instances.
 """
 from problems.convex_relu import planted_relu_regression, sampled_patterns_path
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol
 
-PILANCI_ERGEN = Citation(
-    authors="M. Pilanci and T. Ergen", year=2020,
-    title="Neural Networks are Convex Regularizers: Exact Polynomial-time Convex Optimization Formulations for "
-          "Two-layer Networks", venue="ICML 2020 (arXiv:2002.10553)",
-    locator="Theorem 1 with sampled arrangements (nestedness derived here)", url="https://arxiv.org/abs/2002.10553")
+PILANCI_ERGEN = papers.PILANCI_ERGEN.at('Theorem 1 with sampled arrangements (nestedness derived here)')
 
 CLAIM = Claim(
     id="convex-relu/sampled-patterns-monotone-exact",

@@ -19,14 +19,11 @@ horizon). Control: the false statement of the seed notes, "exactness needs :math
 :math:`m = n + 1 \ll P = 91` the gap would stay open (above :math:`10^{-3}`).
 """
 from problems.convex_relu import nonconvex_training, planted_relu_regression
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol
 
-PILANCI_ERGEN = Citation(
-    authors="M. Pilanci and T. Ergen", year=2020,
-    title="Neural Networks are Convex Regularizers: Exact Polynomial-time Convex Optimization Formulations for "
-          "Two-layer Networks", venue="ICML 2020 (arXiv:2002.10553)", locator="Theorem 1 (m* <= n + 1)",
-    url="https://arxiv.org/abs/2002.10553")
+PILANCI_ERGEN = papers.PILANCI_ERGEN.at('Theorem 1 (m* <= n + 1)')
 
 N_ITER = 20_000
 

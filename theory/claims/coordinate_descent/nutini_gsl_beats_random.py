@@ -19,14 +19,11 @@ method reaches the underflow region (errors are carried as :math:`x - x_\star`, 
 12 seeds give a one-sided p-value of :math:`2.4\cdot 10^{-4}` when every pair agrees.
 """
 from problems.coordinate_descent import coordinate_descent, least_squares
-from theory.claim import Citation, Claim, Comparison, control
+from theory import papers
+from theory.claim import Claim, Comparison, control
 from verifiers.statistics import final_value
 
-NUTINI_2022 = Citation(authors="J. Nutini, I. Laradji and M. Schmidt", year=2022,
-                       title="Let's Make Block Coordinate Descent Converge Faster: Faster Greedy Rules, "
-                             "Message-Passing, Active-Set Complexity, and Superlinear Convergence",
-                       venue="JMLR 23, arXiv:1712.08859", locator="abstract; Sec. 2 (greedy block rules)",
-                       url="https://arxiv.org/abs/1712.08859")
+NUTINI_2022 = papers.NUTINI_2022.at('abstract; Sec. 2 (greedy block rules)')
 RANDOM = {"rule": "random", "step": "block", "n_iter": 60, "replicas": 16, "metric": "suboptimality",
           "n_checkpoints": 20}
 

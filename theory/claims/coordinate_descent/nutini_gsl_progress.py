@@ -18,13 +18,10 @@ function values), so ``rtol=1e-9`` covers round-off; the ratio is exactly 1 when
 the brief's "random selection matches GS": a uniformly chosen block often has a gradient far below the largest.
 """
 from problems.coordinate_descent import coordinate_descent, least_squares
-from theory.claim import Bound, Citation, Claim, Interval, Search, control
+from theory import papers
+from theory.claim import Bound, Claim, Interval, Search, control
 
-NUTINI_2022 = Citation(authors="J. Nutini, I. Laradji and M. Schmidt", year=2022,
-                       title="Let's Make Block Coordinate Descent Converge Faster: Faster Greedy Rules, "
-                             "Message-Passing, Active-Set Complexity, and Superlinear Convergence",
-                       venue="JMLR 23, arXiv:1712.08859", locator="abstract; Sec. 2 (progress of the GSL rule)",
-                       url="https://arxiv.org/abs/1712.08859")
+NUTINI_2022 = papers.NUTINI_2022.at('abstract; Sec. 2 (progress of the GSL rule)')
 
 CLAIM = Claim(
     id="coordinate-descent/nutini-gsl-progress",

@@ -29,14 +29,11 @@ exponential fit), a first design that was changed for that reason.
 import sympy
 
 from problems.mutual_information import correlated_gaussians, estimator_variance
-from theory.claim import Citation, Claim, Rate, control
+from theory import papers
+from theory.claim import Claim, Rate, control
 from theory.symbols import symbol, t
 
-SONG_ERMON = Citation(authors="J. Song and S. Ermon", year=2020,
-                      title="Understanding the Limitations of Variational Mutual Information Estimators",
-                      venue="ICLR 2020, arXiv:1910.06222",
-                      locator="Theorem 2 (as recalled; its Gaussian equality case derived here)",
-                      url="https://arxiv.org/abs/1910.06222")
+SONG_ERMON = papers.SONG_ERMON.at('Theorem 2 (as recalled; its Gaussian equality case derived here)')
 mi_per_pair = symbol("mi_per_pair")
 PAIRS = tuple(range(200, 3201, 200))
 

@@ -28,13 +28,11 @@ and a 2% downward median (the rare large ratios a finite sample misses), far ins
 import sympy
 
 from problems.mutual_information import correlated_gaussians, estimator_variance
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol, t
 
-SONG_ERMON = Citation(authors="J. Song and S. Ermon", year=2020,
-                      title="Understanding the Limitations of Variational Mutual Information Estimators",
-                      venue="ICLR 2020, arXiv:1910.06222", locator="Theorem 2 (as recalled); abstract",
-                      url="https://arxiv.org/abs/1910.06222")
+SONG_ERMON = papers.SONG_ERMON.at('Theorem 2 (as recalled); abstract')
 mi_per_pair = symbol("mi_per_pair")
 PAIRS = (80, 160, 240, 320, 400, 480, 560, 640, 720, 800)
 

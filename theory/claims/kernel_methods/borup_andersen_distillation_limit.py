@@ -27,15 +27,11 @@ times, :math:`2\cdot 10^{-13}`; the reference solve is better conditioned (:math
 \lambda = 0.1`, where :math:`\rho \approx 0.75`), so the last rounds test the equality itself.
 """
 from problems.kernel_ridge import rbf_regression, self_distillation
-from theory.claim import Bound, Citation, Claim, Interval, Search, control
+from theory import papers
+from theory.claim import Bound, Claim, Interval, Search, control
 from theory.symbols import symbol, t
 
-BORUP_ANDERSEN = Citation(authors="K. Borup and L. N. Andersen", year=2021,
-                          title="Even your Teacher Needs Guidance: Ground-Truth Targets Dampen Regularization "
-                                "Imposed by Self-Distillation",
-                          venue="NeurIPS 2021, arXiv:2102.13088",
-                          locator="abstract (limit of infinitely many steps; theorem recalled, derived here)",
-                          url="https://arxiv.org/abs/2102.13088")
+BORUP_ANDERSEN = papers.BORUP_ANDERSEN.at('abstract (limit of infinitely many steps; theorem recalled, derived here)')
 penalty, xi = symbol("penalty"), symbol("xi")
 contraction, deviation0 = symbol("contraction"), symbol("deviation0")
 ROUND_OFF = 1e-12

@@ -20,15 +20,11 @@ round is recorded (200 log-spaced checkpoints over 60 rounds round to every inte
 the control forgets the shrinkage, :math:`\log(1 - \xi)/\log\rho \approx 0.78`.
 """
 from problems.kernel_ridge import rbf_regression, self_distillation
-from theory.claim import Citation, Claim, Rate, control
+from theory import papers
+from theory.claim import Claim, Rate, control
 from theory.symbols import symbol, t
 
-BORUP_ANDERSEN = Citation(authors="K. Borup and L. N. Andersen", year=2021,
-                          title="Even your Teacher Needs Guidance: Ground-Truth Targets Dampen Regularization "
-                                "Imposed by Self-Distillation",
-                          venue="NeurIPS 2021, arXiv:2102.13088",
-                          locator="abstract (rounds as a function of the initial fit); rate derived here",
-                          url="https://arxiv.org/abs/2102.13088")
+BORUP_ANDERSEN = papers.BORUP_ANDERSEN.at('abstract (rounds as a function of the initial fit); rate derived here')
 penalty, xi, contraction = symbol("penalty"), symbol("xi"), symbol("contraction")
 
 CLAIM = Claim(

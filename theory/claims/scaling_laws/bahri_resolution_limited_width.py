@@ -31,17 +31,14 @@ The loss is exact given :math:`V` (no label noise, teacher averaged analytically
 projections only.
 """
 from problems.random_features import power_law_teacher, random_feature_regression
-from theory.claim import Citation, Claim, Scaling, control
+from theory import papers
+from theory.claim import Claim, Scaling, control
 from theory.symbols import symbol
 from verifiers.statistics import final_value
 
 P, alpha = symbol("n_features"), symbol("alpha")
 
-BAHRI_ET_AL = Citation(
-    authors="Y. Bahri, E. Dyer, J. Kaplan, J. Lee and U. Sharma", year=2021, title="Explaining Neural Scaling Laws",
-    venue="arXiv:2102.06701 (PNAS 2024)",
-    locator="abstract (four regimes, duality); random-feature exponents recalled",
-    url="https://arxiv.org/abs/2102.06701")
+BAHRI_ET_AL = papers.BAHRI_ET_AL.at('abstract (four regimes, duality); random-feature exponents recalled')
 
 CLAIM = Claim(
     id="scaling-laws/bahri-resolution-limited-width",

@@ -26,17 +26,14 @@ numbers).
 import sympy
 
 from problems.random_features import power_law_teacher, random_feature_regression
-from theory.claim import Citation, Claim, Scaling, control
+from theory import papers
+from theory.claim import Claim, Scaling, control
 from theory.symbols import symbol
 from verifiers.statistics import final_value
 
 D = symbol("n_samples")
 
-BAHRI_ET_AL = Citation(
-    authors="Y. Bahri, E. Dyer, J. Kaplan, J. Lee and U. Sharma", year=2021, title="Explaining Neural Scaling Laws",
-    venue="arXiv:2102.06701 (PNAS 2024)",
-    locator="abstract (variance-limited regime); exponent 1 recalled, derived here for the model",
-    url="https://arxiv.org/abs/2102.06701")
+BAHRI_ET_AL = papers.BAHRI_ET_AL.at('abstract (variance-limited regime); exponent 1 recalled, derived here for the model')
 
 CLAIM = Claim(
     id="scaling-laws/bahri-variance-limited-data",

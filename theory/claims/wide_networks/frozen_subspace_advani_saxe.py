@@ -28,17 +28,13 @@ centre within :math:`\pm 3\%`: ``rtol = 0.1``. The control, :math:`(1-\alpha)^2\
 :math:`1/(1-\alpha)` = 1.33 and 2.
 """
 from problems.wide_networks import linear_teacher_student, student_gradient_descent
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import init_scale, symbol
 
 sample_ratio = symbol("sample_ratio")
 
-ADVANI_SAXE = Citation(
-    authors="M. S. Advani and A. M. Saxe", year=2017,
-    title="High-dimensional dynamics of generalization error in neural networks",
-    venue="arXiv:1710.03667 (with H. Sompolinsky: Neural Networks 132, 2020)",
-    locator="abstract (a frozen subspace of the weights in which no learning occurs); term derived here",
-    url="https://arxiv.org/abs/1710.03667")
+ADVANI_SAXE = papers.ADVANI_SAXE.at('abstract (a frozen subspace of the weights in which no learning occurs); term derived here')
 
 CLAIM = Claim(
     id="wide-networks/advani-saxe-frozen-subspace",

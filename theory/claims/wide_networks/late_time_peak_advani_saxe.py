@@ -33,18 +33,14 @@ moments): the finite-:math:`P` form of the divergence at :math:`\alpha = 1`. The
 Monte Carlo), so each bracket is exact; 8 seeds (fresh designs); quick profile :math:`P = 40`.
 """
 from problems.wide_networks import late_time_error, linear_teacher_student
-from theory.claim import Citation, Claim, Threshold, control
+from theory import papers
+from theory.claim import Claim, Threshold, control
 from theory.symbols import symbol
 from verifiers.statistics import final_value
 
 n_params = symbol("n_params")
 
-ADVANI_SAXE = Citation(
-    authors="M. S. Advani and A. M. Saxe", year=2017,
-    title="High-dimensional dynamics of generalization error in neural networks",
-    venue="arXiv:1710.03667 (with H. Sompolinsky: Neural Networks 132, 2020)",
-    locator="abstract (overtraining is worst when the number of parameters equals the number of samples)",
-    url="https://arxiv.org/abs/1710.03667")
+ADVANI_SAXE = papers.ADVANI_SAXE.at('abstract (overtraining is worst when the number of parameters equals the number of samples)')
 
 
 def past_the_peak(trace) -> bool:

@@ -25,16 +25,13 @@ by at most about 1.2% (3 standard errors), so ``rtol = 0.05`` leaves a margin; t
 is :math:`O(1/M) \approx 10^{-4}`. The control, a constant halved, sits at ratio 2.
 """
 from problems.wide_networks import output_kurtosis, sphere_points
-from theory.claim import Bound, Citation, Claim, control
+from theory import papers
+from theory.claim import Bound, Claim, control
 from theory.symbols import symbol, t
 
 kurtosis_constant = symbol("kurtosis_constant")
 
-ANTOGNINI = Citation(
-    authors="J. M. Antognini", year=2019, title="Finite size corrections for neural network Gaussian processes",
-    venue="ICML 2019 Workshop on Theoretical Physics for Deep Learning (arXiv:1908.10030)",
-    locator="abstract (perturbation inversely proportional to the width); constant 15 derived here",
-    url="https://arxiv.org/abs/1908.10030")
+ANTOGNINI = papers.ANTOGNINI.at('abstract (perturbation inversely proportional to the width); constant 15 derived here')
 
 CLAIM = Claim(
     id="wide-networks/antognini-kurtosis-constant",

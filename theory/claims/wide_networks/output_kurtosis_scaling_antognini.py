@@ -26,17 +26,14 @@ about 0.005. 8 seeds; tolerance 0.1 (the default), against 0.5 to the control.
 import sympy
 
 from problems.wide_networks import output_kurtosis, sphere_points
-from theory.claim import Citation, Claim, Scaling, control
+from theory import papers
+from theory.claim import Claim, Scaling, control
 from theory.symbols import symbol
 from verifiers.statistics import final_value
 
 width = symbol("width")
 
-ANTOGNINI = Citation(
-    authors="J. M. Antognini", year=2019, title="Finite size corrections for neural network Gaussian processes",
-    venue="ICML 2019 Workshop on Theoretical Physics for Deep Learning (arXiv:1908.10030)",
-    locator="abstract (the perturbation of the Gaussian output scales as 1/width)",
-    url="https://arxiv.org/abs/1908.10030")
+ANTOGNINI = papers.ANTOGNINI.at('abstract (the perturbation of the Gaussian output scales as 1/width)')
 
 CLAIM = Claim(
     id="wide-networks/antognini-kurtosis-inverse-width",
