@@ -23,6 +23,21 @@ from verifiers.run import error_record, run_claim
 _ENTRIES: Sequence[Entry] = ()  # read by forked children: set before the first fork
 
 
+def single_threaded_blas() -> None:
+    """BLAS on one thread in this process, for good, before any claim runs or is forked.
+
+    Claims run side by side, one process per core; a multi-threaded BLAS in each
+    oversubscribes the cores (a 200 x 200 eigendecomposition measured 100 times slower on
+    a loaded 2-core machine), and a record would depend on the core count. It is set once,
+    in the parent, never toggled: changing OpenBLAS's thread count starts or parks its
+    threads, and a fork while one of them holds a lock leaves the child waiting on that
+    lock forever (seen as a hang of the test suite when every claim set the limit itself).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _child(index: int, quick: bool, root_seed: int, connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     entry = _ENTRIES[index]
@@ -57,6 +72,7 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     address of a running scheduler (``tcp://HOST:PORT``)."""
     global _ENTRIES
     _ENTRIES = list(entries)
+    single_threaded_blas()
     if scheduler is not None:
         return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
                             cache=cache, scheduler=scheduler)
@@ -143,6 +159,7 @@ def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: boo
 
     from verifiers.catalog import load_file
 
+    single_threaded_blas()  # as in the local pool, so that the records are the same bit for bit
     folder = Path(tempfile.mkdtemp(prefix="claim-"))
     path = folder / file_name
     path.write_text(source_text)

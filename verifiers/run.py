@@ -19,7 +19,6 @@ from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from theory.claim import Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, parse_expression
 from verifiers import assumptions, bound, comparison, rate, scaling, search, threshold, worst_case
@@ -260,17 +259,7 @@ def error_record(claim: Claim, reason: str, *, root_seed: int = 0, seconds: floa
 
 
 def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
-    """Run one claim on every grid point and return its result record.
-
-    BLAS runs on one thread: claims run side by side in worker processes, one per core,
-    and a multi-threaded BLAS in each then oversubscribes the cores (a 200 x 200
-    eigendecomposition measured 100 times slower on a loaded 2-core machine); it also
-    makes the record independent of the machine's core count."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _run_claim(claim, quick=quick, root_seed=root_seed)
-
-
-def _run_claim(claim: Claim, *, quick: bool, root_seed: int) -> dict:
+    """Run one claim on every grid point and return its result record."""
     started = time.perf_counter()
     record = error_record(claim, "", root_seed=root_seed)
     try:

@@ -52,7 +52,6 @@ from problems import _validate as _checks
 from problems.types import Trace, checkpoints, first_nonfinite
 
 from . import _kernels, _reference
-from threadpoolctl import threadpool_limits
 from .convex_program import instance_arrays, solve_convex
 
 METRICS = ("residual", "primal_residual", "dual_residual", "objective", "objective_gap")
@@ -86,9 +85,8 @@ def system(X, y, patterns, beta: float, penalty: float) -> AdmmSystem:
     F = np.concatenate([(D[:, :, None] * X[None]).transpose(1, 0, 2).reshape(n, P * p),
                         -(D[:, :, None] * X[None]).transpose(1, 0, 2).reshape(n, P * p)], axis=1)
     gram = X.T @ X  # G_i^T G_i = X^T (2D_i - I)^2 X = X^T X for every block
-    with threadpool_limits(limits=1, user_api="blas"):  # small dense systems: extra BLAS threads only spin
-        A = F.T @ F / penalty + np.kron(np.eye(2 * P), gram) + np.eye(2 * P * p)
-        L = np.linalg.cholesky(A)
+    A = F.T @ F / penalty + np.kron(np.eye(2 * P), gram) + np.eye(2 * P * p)
+    L = np.linalg.cholesky(A)
     return AdmmSystem(X, np.asarray(y, dtype=np.float64), D, L, F.T @ y / penalty, float(beta), float(penalty))
 
 
@@ -221,12 +219,11 @@ def local_rate(X, y, patterns, beta, penalty, *, dual_step=1.0, n_iter=50_000, t
             break
     jacobian, branches, degenerate_mask = _linearisation(sys, state, dual_step, degenerate)
     radii, nexts = [], []
-    with threadpool_limits(limits=1, user_api="blas"):  # small dense systems: extra BLAS threads only spin
-        for branch in (0.0, 1.0):
-            moduli = np.sort(np.abs(np.linalg.eigvals(jacobian(branch))))[::-1]
-            moduli = moduli[np.abs(moduli - 1.0) > 1e-7]  # eigenvalue 1: directions along the fixed points
-            radii.append(float(moduli[0]) if moduli.size else 0.0)
-            nexts.append(float(moduli[1]) if moduli.size > 1 else 0.0)
+    for branch in (0.0, 1.0):
+        moduli = np.sort(np.abs(np.linalg.eigvals(jacobian(branch))))[::-1]
+        moduli = moduli[np.abs(moduli - 1.0) > 1e-7]  # eigenvalue 1: directions along the fixed points
+        radii.append(float(moduli[0]) if moduli.size else 0.0)
+        nexts.append(float(moduli[1]) if moduli.size > 1 else 0.0)
     other = [np.any(_branches(sys, x)[~degenerate_mask] != branches[~degenerate_mask]) for x in snapshots]
     changed = np.flatnonzero(other)
     affine_from = int((changed[-1] + 1) * stride) if changed.size else 0
@@ -267,8 +264,7 @@ def _linearisation(sys: AdmmSystem, state, gamma: float, degenerate: float):
     norms, c = np.linalg.norm(a, axis=1), c.ravel()
     mask = np.concatenate([np.abs(norms - tau) <= degenerate * tau,
                            np.abs(c) <= degenerate * max(float(np.max(np.abs(c))), 1e-300)])
-    with threadpool_limits(limits=1, user_api="blas"):  # small dense systems: extra BLAS threads only spin
-        Ainv = np.linalg.inv(sys.L @ sys.L.T)
+    Ainv = np.linalg.inv(sys.L @ sys.L.T)
     dU = np.hstack([Ainv, Ainv @ G.T, -Ainv, -Ainv @ G.T])
     pick_lam = np.hstack([np.zeros((N, N + M)), np.eye(N), np.zeros((N, M))])
     pick_nu = np.hstack([np.zeros((M, 2 * N + M)), np.eye(M)])
