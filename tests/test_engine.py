@@ -249,3 +249,47 @@ def test_grid_over_a_method_parameter_sets_it_per_point(tmp_path):
     record = run_claim(claim)
     assert [p["label"] for p in record["plots"]] == ["q=0.5, n_iter=12", "q=0.5, n_iter=25"]
     assert [p["t"][-1] for p in record["plots"]] == [12, 25]
+
+
+SOLVER_CLAIM = '''
+import cvxpy as cp
+import numpy as np
+from problems.types import Instance, Trace
+from theory.claim import Bound, Citation, Claim
+
+
+def box_least_squares(size=100):
+    """A solve large enough that Clarabel factorises in parallel on its rayon thread pool."""
+    rng = np.random.default_rng(0)
+    A, b = rng.standard_normal((size, size)), rng.standard_normal(size)
+    x = cp.Variable(size)
+    problem = cp.Problem(cp.Minimize(cp.sum_squares(A @ x - b) + cp.norm1(x)), [x >= -1, x <= 1])
+    problem.solve(solver="CLARABEL")
+    return problem
+
+
+def problem(rng):
+    return Instance(data={}, constants={})
+
+
+def method(instance, rng):
+    solved = box_least_squares()
+    return Trace(metric="y", t=np.arange(3), values=np.zeros(3), info={"solver_status": solved.status})
+
+
+CLAIM = Claim(id="test/clarabel-in-worker", title="a Clarabel solve in a worker",
+              citation=Citation(authors="X", year=2024, title="T", venue="V", locator="Thm 1"),
+              problem=problem, method=method, claimed=1, test=Bound(), seeds=1, time_budget=60.0)
+'''
+
+
+def test_workers_do_not_inherit_the_solver_thread_pools_of_the_parent(tmp_path):
+    # a Clarabel solve here starts its rayon thread pool; a worker forked from this process waited on that
+    # pool forever (the test suite hung so): workers are forked from a clean fork server instead
+    path = tmp_path / "clarabel_claim.py"
+    path.write_text(SOLVER_CLAIM)
+    (entry,), errors = discover([str(path)])
+    assert not errors
+    assert entry.claim.method.__globals__["box_least_squares"]().status == "optimal"  # in this process
+    records, _ = run_all([entry], quick=False, root_seed=0, workers=1, on_done=lambda *a: None)
+    assert records[0]["status"] == "consistent", records[0]["reason"]

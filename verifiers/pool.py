@@ -1,8 +1,9 @@
 r"""Run claims in worker processes, with a time budget per claim and a progress line each.
 
-One process per claim (forked, so claims defined in files anywhere on disk need no
-pickling), at most ``workers`` at a time. A claim past its ``time_budget`` is stopped and
-reported as ``error``; a crashed worker too. Ctrl-C stops the workers and returns what
+One process per claim, forked from a fork server (a fresh interpreter with the problem
+modules preloaded) and loading its claim file by path, so claims defined in files anywhere
+on disk need no pickling; at most ``workers`` at a time. A claim past its ``time_budget``
+is stopped and reported as ``error``; a crashed worker too. Ctrl-C stops the workers and returns what
 finished. Results do not depend on the worker count: each claim's seeds derive from the
 root seed and its own id (``verifiers.run.streams``).
 """
@@ -14,13 +15,15 @@ import signal
 import sys
 import time
 from multiprocessing.connection import wait
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from verifiers.cache import ResultCache
-from verifiers.catalog import Entry
+from verifiers.catalog import Entry, load_file
+from theory.claim import ClaimSpecError
 from verifiers.run import error_record, run_claim
 
-_ENTRIES: Sequence[Entry] = ()  # read by forked children: set before the first fork
+_ENTRIES: Sequence[Entry] = ()  # the entries of the current run, by index
 
 
 def single_threaded_blas() -> None:
@@ -38,9 +41,16 @@ def single_threaded_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _child(index: int, quick: bool, root_seed: int, connection) -> None:
+def _child(source: str, claim_id: str, quick: bool, root_seed: int, connection) -> None:
+    """One claim in a worker forked from the fork server: it loads its claim file by path."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    entry = _ENTRIES[index]
+    single_threaded_blas()
+    try:
+        entry = next(e for e in load_file(Path(source)) if e.claim.id == claim_id)
+    except (ClaimSpecError, StopIteration) as exc:
+        connection.send({"status": "error", "reason": f"{source}: cannot load {claim_id!r} in the worker: {exc}"})
+        connection.close()
+        return
     record = run_claim(entry.claim, quick=quick, root_seed=root_seed)
     record["source"] = str(entry.source)
     connection.send(record)
@@ -76,7 +86,11 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     if scheduler is not None:
         return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
                             cache=cache, scheduler=scheduler)
-    context = mp.get_context("fork")
+    # Workers fork from a fork server, a fresh interpreter with the problem modules preloaded,
+    # never from this process: a process that has itself run a solver may hold thread pools
+    # (Clarabel's rayon pool, OpenBLAS) that a forked child waits on forever.
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["verifiers.run", "verifiers.catalog", *sorted(_modules(entries))])
     workers = max(1, workers or os.cpu_count() or 1)
     pending = list(range(len(entries)))
     running: dict = {}  # sentinel -> (index, process, connection, started)
@@ -94,7 +108,9 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
                     on_done(len(records), len(entries), records[index])
                     continue
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(index, quick, root_seed, send), daemon=True)
+                entry = entries[index]
+                process = context.Process(target=_child, args=(str(entry.source), entry.claim.id, quick, root_seed,
+                                                               send), daemon=True)
                 process.start()
                 send.close()
                 running[process.sentinel] = (index, process, receive, time.perf_counter())
@@ -106,6 +122,17 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
             process.join()
         print(f"\ninterrupted: {len(records)} of {len(entries)} claims finished and are kept", file=sys.stderr)
     return [records[i] for i in sorted(records)], interrupted
+
+
+def _modules(entries: Sequence[Entry]) -> set[str]:
+    """The importable modules of the claims' generators and methods, preloaded by the fork server."""
+    names = set()
+    for entry in entries:
+        for function in (entry.claim.problem, entry.claim.method):
+            name = getattr(function, "__module__", "") or ""
+            if name.startswith("problems."):
+                names.add(name)
+    return names
 
 
 def _storing(on_done, cache: ResultCache, quick: bool, root_seed: int):
@@ -137,6 +164,8 @@ def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) 
                 process.join()
                 record = _failed(entry, f"worker died (exit code {process.exitcode}) before reporting", seconds,
                                  root_seed)
+            elif "id" not in record:  # the worker could not load its claim file
+                record = _failed(entry, record.get("reason", "worker failed"), seconds, root_seed)
         elif seconds > entry.claim.time_budget:
             process.terminate()
             record = _failed(entry, f"stopped: past its time budget of {entry.claim.time_budget:g} s", seconds,
