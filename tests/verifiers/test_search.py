@@ -43,10 +43,11 @@ def test_a_common_violation_is_shrunk_by_hypothesis_and_replays():
     assert json.loads(verdict.evidence["replay"].split("--replay ")[1].strip("'")) == params
 
 
-def test_a_corner_that_random_draws_miss_is_found_by_the_local_search():
-    # a^8 > 0.9 needs a > 0.987: the 40 draws stay below it (best 0.9), Nelder-Mead climbs to the edge
+def test_a_corner_that_random_draws_mostly_miss_is_found():
+    # a^8 > 0.9 needs a > 0.987 (1.3% of [0, 1]): the targeted draws or, failing them, Nelder-Mead from the best
+    # draw reach the edge (which of the two gets there first depends on hypothesis's draws)
     verdict = explore(_claim(examples=40, polish=40))
-    assert verdict.status == "violated" and "Nelder-Mead" in verdict.reason
+    assert verdict.status == "violated"
     assert verdict.evidence["counterexample"]["a"] ** 8 > 0.9
 
 
