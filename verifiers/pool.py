@@ -27,14 +27,12 @@ _ENTRIES: Sequence[Entry] = ()  # the entries of the current run, by index
 
 
 def single_threaded_blas() -> None:
-    """BLAS on one thread in this process, for good, before any claim runs or is forked.
+    """BLAS on one thread in this worker process, for good, before its claim runs.
 
     Claims run side by side, one process per core; a multi-threaded BLAS in each
     oversubscribes the cores (a 200 x 200 eigendecomposition measured 100 times slower on
-    a loaded 2-core machine), and a record would depend on the core count. It is set once,
-    in the parent, never toggled: changing OpenBLAS's thread count starts or parks its
-    threads, and a fork while one of them holds a lock leaves the child waiting on that
-    lock forever (seen as a hang of the test suite when every claim set the limit itself).
+    a loaded 2-core machine), and a record would depend on the core count. Set once per
+    worker and never toggled back.
     """
     from threadpoolctl import threadpool_limits
 
@@ -82,7 +80,6 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     address of a running scheduler (``tcp://HOST:PORT``)."""
     global _ENTRIES
     _ENTRIES = list(entries)
-    single_threaded_blas()
     if scheduler is not None:
         return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
                             cache=cache, scheduler=scheduler)
