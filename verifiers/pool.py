@@ -18,12 +18,10 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from theory.claim import ClaimSpecError
 from verifiers.cache import ResultCache
 from verifiers.catalog import Entry, load_file
-from theory.claim import ClaimSpecError
 from verifiers.run import error_record, run_claim
-
-_ENTRIES: Sequence[Entry] = ()  # the entries of the current run, by index
 
 
 def single_threaded_blas() -> None:
@@ -78,14 +76,14 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     ``scheduler``: run the claims on a Dask distributed cluster instead of local processes,
     ``"local"`` for a ``LocalCluster`` of ``workers`` processes on this machine, or the
     address of a running scheduler (``tcp://HOST:PORT``)."""
-    global _ENTRIES
-    _ENTRIES = list(entries)
+    entries = list(entries)
     if scheduler is not None:
         return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
                             cache=cache, scheduler=scheduler)
     # Workers fork from a fork server, a fresh interpreter with the problem modules preloaded,
     # never from this process: a process that has itself run a solver may hold thread pools
-    # (Clarabel's rayon pool, OpenBLAS) that a forked child waits on forever.
+    # (Clarabel's rayon pool, OpenBLAS) that a forked child waits on forever. The preload list
+    # counts only when the server starts (the first run in this process); workers import the rest.
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(["verifiers.run", "verifiers.catalog", *sorted(_modules(entries))])
     workers = max(1, workers or os.cpu_count() or 1)
@@ -94,7 +92,7 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     records: dict[int, dict] = {}
     interrupted = False
     if cache is not None:
-        on_done = _storing(on_done, cache, quick, root_seed)
+        on_done = _storing(on_done, cache, entries, quick, root_seed)
     try:
         while pending or running:
             while pending and len(running) < workers:
@@ -111,7 +109,7 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
                 process.start()
                 send.close()
                 running[process.sentinel] = (index, process, receive, time.perf_counter())
-            _collect(running, records, root_seed, on_done, len(entries))
+            _collect(running, records, entries, root_seed, on_done)
     except KeyboardInterrupt:
         interrupted = True
         for index, process, receive, _ in running.values():
@@ -132,9 +130,9 @@ def _modules(entries: Sequence[Entry]) -> set[str]:
     return names
 
 
-def _storing(on_done, cache: ResultCache, quick: bool, root_seed: int):
+def _storing(on_done, cache: ResultCache, entries: Sequence[Entry], quick: bool, root_seed: int):
     """``on_done`` that first stores each freshly computed record in the cache."""
-    by_id = {entry.claim.id: entry for entry in _ENTRIES}
+    by_id = {entry.claim.id: entry for entry in entries}
 
     def done(count: int, total: int, record: dict) -> None:
         if not record.get("cached") and record["id"] in by_id:
@@ -143,12 +141,12 @@ def _storing(on_done, cache: ResultCache, quick: bool, root_seed: int):
     return done
 
 
-def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) -> None:
+def _collect(running: dict, records: dict, entries: Sequence[Entry], root_seed: int, on_done) -> None:
     """Wait briefly for a worker to finish; stop those past their time budget."""
     ready = wait([r[2] for r in running.values()] + list(running), timeout=0.5)
     now = time.perf_counter()
     for sentinel, (index, process, receive, started) in list(running.items()):
-        entry, seconds = _ENTRIES[index], now - started
+        entry, seconds = entries[index], now - started
         record = None
         if receive in ready or sentinel in ready:
             try:
@@ -173,24 +171,21 @@ def _collect(running: dict, records: dict, root_seed: int, on_done, total: int) 
         receive.close()
         del running[sentinel]
         records[index] = record
-        on_done(len(records), total, record)
+        on_done(len(records), len(entries), record)
 
 
 def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: bool, root_seed: int) -> dict:
     """Run one claim on a Dask worker: the claim file travels as text (the worker may not
-    see this disk) and is loaded from a private copy; the packages it imports must be
-    installed on the worker (the same checkout, ``pip install -e .``)."""
+    see this disk) and is loaded from a private copy, removed afterwards; the packages it
+    imports must be installed on the worker (the same checkout, ``pip install -e .``)."""
     import tempfile
-    from pathlib import Path
-
-    from verifiers.catalog import load_file
 
     single_threaded_blas()  # as in the local pool, so that the records are the same bit for bit
-    folder = Path(tempfile.mkdtemp(prefix="claim-"))
-    path = folder / file_name
-    path.write_text(source_text)
-    entry = next(e for e in load_file(path) if e.claim.id == claim_id)
-    return run_claim(entry.claim, quick=quick, root_seed=root_seed)
+    with tempfile.TemporaryDirectory(prefix="claim-") as folder:
+        path = Path(folder) / file_name
+        path.write_text(source_text)
+        entry = next(e for e in load_file(path) if e.claim.id == claim_id)
+        return run_claim(entry.claim, quick=quick, root_seed=root_seed)
 
 
 def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int], on_done,
@@ -203,7 +198,7 @@ def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, worke
     except ImportError:
         raise SystemExit("error: --scheduler needs Dask distributed: pip install '.[distributed]'") from None
     if cache is not None:
-        on_done = _storing(on_done, cache, quick, root_seed)
+        on_done = _storing(on_done, cache, entries, quick, root_seed)
     records: dict[int, dict] = {}
     cluster = (LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
                             processes=True, host="127.0.0.1", dashboard_address=None)
