@@ -14,6 +14,7 @@ module imports numerics; checking that a claim is well formed is :func:`validate
 """
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
@@ -352,8 +353,6 @@ def validate(claim: Claim) -> Claim:
         deterministic = (isinstance(test, Bound) and test.statistic == "each") or isinstance(test, Threshold)
         if not isinstance(spec, Search) or not deterministic:
             raise _fail(cid, "search", spec, "a Search needs a Threshold or a deterministic Bound (statistic='each')")
-        import inspect
-
         known = set(inspect.signature(claim.problem).parameters) | set(inspect.signature(claim.method).parameters)
         for name, values in spec.space.items():
             if name not in known:

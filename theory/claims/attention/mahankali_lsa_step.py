@@ -52,7 +52,7 @@ CLAIM = Claim(
     grid={"n_context": [8, 16]},
     method=lsa_optimum,
     method_params={"n_prompts": 50_000, "metric": "step", "n_checkpoints": 16},
-    measured="gamma_hat = tr(Gamma_hat)/d of the fitted LSA optimum",
+    measured="fitted step tr(Gamma_hat)/d",
     claimed=n / (n + d + 1 + sigma2),
     test=Bound(side="tight", statistic="mean", rtol=0.02, burn_in=10_000),
     seeds=8,
