@@ -95,3 +95,10 @@ def test_cli_replays_a_counterexample():
     assert done.returncode == 1 and "violated" in done.stdout and "measured/claimed" in done.stdout
     bad = subprocess.run(command[:-1] + ["[1, 2]"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert bad.returncode == 2 and "--replay" in bad.stderr
+
+
+def test_a_search_whose_every_draw_breaks_the_assumptions_is_inconclusive():
+    claim = replace(_claim(claimed=1.5), assumptions=("L-smooth",),
+                    search=Search(space={"a": Interval(0.0, 1.0), "broken": [True]}, examples=10, polish=0))
+    verdict = explore(claim)
+    assert verdict.status == "inconclusive" and "no drawn instance" in verdict.reason
