@@ -3,8 +3,8 @@ r"""Private Numba kernels for ``problems.least_squares.methods``.
 Arrays and scalars in, preallocated arrays out: no objects, no exceptions, no printing,
 no random numbers (indices, uniforms and Gaussian samples are drawn on the host and
 passed in; ``_uniform_subsets`` turns pre-drawn uniforms into batches),
-no ``fastmath``. Each kernel has a NumPy twin of the same name and signature in
-``_reference.py``; the tests hold them to ``rtol=1e-10``.
+no ``fastmath``. Each kernel has an array-API twin of the same name and signature in
+``_reference.py`` (NumPy, CuPy, array_api_strict); the tests hold them to ``rtol=1e-10``.
 
 Iterates are carried as errors :math:`e = x - x_\star`. The metric is written into
 ``out[r, k]`` when the iteration count equals ``record_at[k]``. Stochastic kernels run
@@ -82,6 +82,58 @@ def _gd_loop(H, e0, step_size, metric, record_at, out):
         _matvec(H, e, g)
         for i in range(e.size):
             e[i] = _flush(e[i] - step_size * g[i])
+
+
+@numba.njit(cache=True)
+def _gd_design_loop(A, H, e0, step_size, metric, record_at, out):
+    """Gradient descent applying the design itself: ``e <- e - (step_size / n) A^T (A e)``.
+
+    Each step is one fused pass over the rows (``r_i = a_i^T e``, ``g += r_i a_i``), so it
+    streams ``A`` from memory once (``8 n d`` bytes), where ``_gd_loop`` reuses the cached
+    ``d x d`` matrix ``H``. The suboptimality uses ``H`` when it has rows, else
+    ``1/2 ||A e||^2 / n`` (one more pass, at checkpoints only)."""
+    e = e0.copy()
+    g = np.empty_like(e)
+    work = np.empty_like(e)
+    coef = step_size / A.shape[0]
+    n_iter = record_at[-1]
+    k = 0
+    for t in range(n_iter + 1):
+        if t == record_at[k]:
+            if metric == DISTANCE or H.shape[0] > 0:
+                out[0, k] = _metric(H, e, metric, work)
+            else:
+                out[0, k] = _design_suboptimality(A, e)
+            k += 1
+        if t == n_iter:
+            break
+        _normal_matvec(A, e, g)
+        for i in range(e.size):
+            e[i] = _flush(e[i] - coef * g[i])
+
+
+@numba.njit(cache=True)
+def _normal_matvec(A, v, out):
+    """``out = A^T (A v)`` in one pass over the rows of ``A``."""
+    out[:] = 0.0
+    for i in range(A.shape[0]):
+        r = 0.0
+        for c in range(v.size):
+            r += A[i, c] * v[c]
+        for c in range(v.size):
+            out[c] += r * A[i, c]
+
+
+@numba.njit(cache=True)
+def _design_suboptimality(A, v):
+    """``1/2 ||A v||^2 / n``: the suboptimality without ``H``."""
+    acc = 0.0
+    for i in range(A.shape[0]):
+        r = 0.0
+        for c in range(v.size):
+            r += A[i, c] * v[c]
+        acc += r * r
+    return 0.5 * acc / A.shape[0]
 
 
 @numba.njit(cache=True)

@@ -11,9 +11,12 @@ has no cancellation floor (computing :math:`f(x) - f_\star` from two function va
 stalls near :math:`\epsilon_{\mathrm{mach}} f_\star`).
 
 Each public function validates its arguments, draws all randomness on the host from
-``rng`` (identically for both back ends), dispatches to the Numba kernel
-(``backend="numba"``) or its NumPy twin (``backend="numpy"``) and returns a
-:class:`~problems.types.Trace` with ``values`` of shape ``(replicas, len(t))``.
+``rng`` (identically for every back end), dispatches to the Numba kernel
+(``backend="numba"``) or to its array-API twin on ``"numpy"``, ``"cupy"`` or
+``"array_api_strict"`` (:mod:`problems.backend`: the instance's arrays and each chunk of
+randomness are moved to the device, the metric comes home at the checkpoints) and returns
+a :class:`~problems.types.Trace` with ``values`` of shape ``(replicas, len(t))``;
+``info["backend"]`` says which ran.
 Divergence is not an error: values become inf/NaN and ``info["first_nonfinite"]``
 gives the first checkpoint where that happened (``None`` otherwise). Error components
 below ``1e-280`` in magnitude are flushed to zero (``_kernels.TINY``): subnormal
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems.types import Trace
 
 from . import _checks, _kernels, _reference
@@ -31,20 +35,23 @@ METRICS = ("suboptimality", "distance")
 SCHEDULES = ("constant", "inverse_sqrt", "linear_decay")
 AVERAGES = ("last", "uniform", "ema")
 SAMPLINGS = ("without_replacement", "with_replacement")
-BACKENDS = ("numba", "numpy")
+OPERATORS = ("hessian", "design")
+BACKENDS = problems.backend.BACKENDS
 _DESIGNS = "gaussian_design or interpolation_design"
 
 
 def gradient_descent(instance, rng, *, step_size, n_iter, metric="suboptimality",
-                     n_checkpoints=60, backend="numba") -> Trace:
+                     operator="hessian", n_checkpoints=60, backend="numba") -> Trace:
     r"""Gradient descent :math:`x_{t+1} = x_t - \eta \nabla f(x_t)`, run as
-    :math:`e_{t+1} = (I - \eta H) e_t`.
+    :math:`e_{t+1} = (I - \eta H) e_t`, or with ``operator="design"`` as
+    :math:`e_{t+1} = e_t - \frac{\eta}{n} A^\top (A e_t)` (the same iteration, since
+    :math:`\nabla f(x) = \frac1n A^\top(Ax - b)` and :math:`A^\top(Ax_\star - b) = 0`).
 
     Parameters
     ----------
     instance : Instance
         From :func:`gaussian_design` or :func:`interpolation_design` (uses ``H``, ``x0``,
-        ``x_star``).
+        ``x_star``; with ``operator="design"`` also ``A``, and ``H`` only if stored).
     rng : numpy.random.Generator
         Unused (the method is deterministic); kept for a uniform signature.
     step_size : float
@@ -52,18 +59,33 @@ def gradient_descent(instance, rng, *, step_size, n_iter, metric="suboptimality"
     n_iter : int
         Number of steps :math:`T`.
     metric : {"suboptimality", "distance"}
-        :math:`f(x_t) - f_\star = \frac12 e_t^\top H e_t` or :math:`\|x_t - x_\star\|`.
+        :math:`f(x_t) - f_\star = \frac12 e_t^\top H e_t` or :math:`\|x_t - x_\star\|`
+        (without a stored ``H``, ``operator="design"`` measures
+        :math:`\frac1{2n}\|Ae_t\|^2`, the same number).
+    operator : {"hessian", "design"}
+        What a step applies: the cached :math:`d\times d` matrix ``H`` (compute-bound), or
+        the :math:`n\times d` design ``A`` itself; the Numba kernel does the latter in one
+        fused pass over the rows (:math:`r_i = a_i^\top e`, :math:`g \mathrel{+}= r_i a_i`),
+        streaming ``A`` from memory once per step (:math:`8nd` bytes: memory-bound).
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or the array-API twin on that namespace (:mod:`problems.backend`).
     """
-    H, e0 = _quadratic(instance, "gradient_descent")
+    design = _checks.choice("operator", operator, OPERATORS) == 1
+    A, H, e0 = _design(instance) if design else (None, *_quadratic(instance, "gradient_descent"))
     step_size = _checks.positive("step_size", step_size, fix="try 1/L")
     code = _checks.choice("metric", metric, METRICS)
     t = _checks.record_points(n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
-    _impl(backend)._gd_loop(H, e0, step_size, code, t, out)
-    return Trace(metric, t, out, _checks.info(t, out, backend=backend, step_size=step_size))
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence, not a warning
+        if design:
+            impl._gd_design_loop(move(A), move(H), move(e0), step_size, code, t, out)
+        else:
+            impl._gd_loop(move(H), move(e0), step_size, code, t, out)
+    return Trace(metric, t, out, _checks.info(t, out, backend=backend, step_size=step_size,
+                                              operator=operator))
 
 
 def heavy_ball(instance, rng, *, step_size, momentum, n_iter, metric="suboptimality",
@@ -82,7 +104,9 @@ def heavy_ball(instance, rng, *, step_size, momentum, n_iter, metric="suboptimal
     code = _checks.choice("metric", metric, METRICS)
     t = _checks.record_points(n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
-    _impl(backend)._heavy_ball_loop(H, e0, step_size, momentum, code, t, out)
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore"):
+        impl._heavy_ball_loop(move(H), move(e0), step_size, momentum, code, t, out)
     return Trace(metric, t, out, _checks.info(t, out, backend=backend, step_size=step_size,
                                               momentum=momentum))
 
@@ -107,7 +131,9 @@ def nesterov(instance, rng, *, step_size, momentum=None, n_iter, metric="subopti
     code = _checks.choice("metric", metric, METRICS)
     t = _checks.record_points(n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
-    _impl(backend)._nesterov_loop(H, e0, step_size, momentum, code, t, out)
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore"):
+        impl._nesterov_loop(move(H), move(e0), step_size, momentum, code, t, out)
     return Trace(metric, t, out, _checks.info(t, out, backend=backend, step_size=step_size,
                                               momentum=momentum))
 
@@ -154,13 +180,17 @@ def minibatch_sgd(instance, rng, *, step_size, batch_size, n_iter, schedule="con
     R = _checks.integer("replicas", replicas, low=1)
     replace = _checks.choice("sampling", sampling, SAMPLINGS) == 1
     t = _checks.record_points(n_iter, n_checkpoints)
-    impl, rng = _impl(backend), _checks.generator(rng)
-    E = np.tile(x0 - x_star, (R, 1))
-    M, out, res = E.copy(), np.full((R, t.size), np.nan), b - A @ x_star
-    for t0, t1 in _checks.chunks(int(t[-1]), R * B):
-        idx = _checks.draw_batches(rng, n, B, t1 - t0, R, replace, impl)
-        impl._minibatch_sgd_chunk(A, res, H, E, M, idx, t0, int(t[-1]), float(step_size),
-                                  codes[0], codes[1], float(ema_decay), codes[2], t, out)
+    rng = _checks.generator(rng)
+    impl, move = _backend(backend)
+    E0, out = np.tile(x0 - x_star, (R, 1)), np.full((R, t.size), np.nan)
+    E, M = move(E0), move(E0.copy())  # the state, updated in place chunk after chunk
+    A, res, H = move(A), move(b - A @ x_star), move(H)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t0, t1 in _checks.chunks(int(t[-1]), R * B):
+            idx = _checks.draw_batches(rng, n, B, t1 - t0, R, replace, impl)
+            impl._minibatch_sgd_chunk(A, res, H, E, M, move(idx), t0, int(t[-1]),
+                                      float(step_size), codes[0], codes[1], float(ema_decay),
+                                      codes[2], t, out)
     return Trace(metric, t, out, _checks.info(
         t, out, backend=backend, step_size=float(step_size), batch_size=B, schedule=schedule,
         average=average, ema_decay=float(ema_decay), sampling=sampling, replicas=R))
@@ -191,26 +221,41 @@ def online_sgd(instance, rng, *, step_size, n_iter, batch_size=1, average="last"
     _, average_code, _ = _sgd_codes("constant", average, ema_decay, "suboptimality")
     R = _checks.integer("replicas", replicas, low=1)
     t = _checks.record_points(n_iter, n_checkpoints)
-    impl, rng = _impl(backend), _checks.generator(rng)
-    V = np.tile(w0 - w_star, (R, 1))
-    M, out, d = V.copy(), np.full((R, t.size), np.nan), lam.size
-    for t0, t1 in _checks.chunks(int(t[-1]), R * B * (d + 1)):
-        Z = rng.standard_normal((t1 - t0, R, B, d))
-        xi = rng.standard_normal((t1 - t0, R, B))
-        impl._online_sgd_chunk(lam, Z, xi, noise, V, M, t0, int(t[-1]), float(step_size),
-                               average_code, float(ema_decay), t, out)
+    rng = _checks.generator(rng)
+    impl, move = _backend(backend)
+    V0, out, d = np.tile(w0 - w_star, (R, 1)), np.full((R, t.size), np.nan), lam.size
+    V, M, lam = move(V0), move(V0.copy()), move(lam)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t0, t1 in _checks.chunks(int(t[-1]), R * B * (d + 1)):
+            Z = rng.standard_normal((t1 - t0, R, B, d))
+            xi = rng.standard_normal((t1 - t0, R, B))
+            impl._online_sgd_chunk(lam, move(Z), move(xi), noise, V, M, t0, int(t[-1]),
+                                   float(step_size), average_code, float(ema_decay), t, out)
     return Trace("excess_risk", t, out, _checks.info(
         t, out, backend=backend, step_size=float(step_size), batch_size=B, average=average,
         ema_decay=float(ema_decay), replicas=R))
 
 
-def _impl(backend):
-    return (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
+    move of a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _quadratic(instance, method: str):
     H, x0, x_star = _checks.data(instance, ("H", "x0", "x_star"), method, _DESIGNS)
     return H, x0 - x_star
+
+
+def _design(instance):
+    """``A``, ``H`` (empty when the instance stores none: the metric then uses ``A``), ``e0``."""
+    A, x0, x_star = _checks.data(instance, ("A", "x0", "x_star"), "gradient_descent", _DESIGNS)
+    H = (_checks.data(instance, ("H",), "gradient_descent", _DESIGNS)[0]
+         if "H" in instance.data else np.empty((0, 0)))
+    return A, H, x0 - x_star
 
 
 def _sgd_codes(schedule, average, ema_decay, metric) -> tuple[int, int, int]:

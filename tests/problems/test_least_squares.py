@@ -356,7 +356,7 @@ def _bad_calls():
         ("replicas", lambda: ls.minibatch_sgd(inst, rng, replicas=0, **sgd)),
         ("n_iter", lambda: ls.heavy_ball(inst, rng, step_size=1, momentum=0.5, n_iter=0)),
         ("momentum", lambda: ls.heavy_ball(inst, rng, step_size=1, momentum=np.nan, n_iter=5)),
-        ("backend", lambda: ls.nesterov(inst, rng, step_size=1, n_iter=5, backend="cupy")),
+        ("backend", lambda: ls.nesterov(inst, rng, step_size=1, n_iter=5, backend="jax")),
         ("rng", lambda: ls.minibatch_sgd(inst, 0, **sgd)),
         ("gaussian_population", lambda: ls.online_sgd(inst, rng, step_size=0.1, n_iter=5)),
         ("batch_size", lambda: ls.second_moment_operator(inter, 0.1, 6)),
