@@ -2,8 +2,8 @@ r"""Private Numba kernels for ``problems.matrix_sensing.methods``.
 
 Arrays and scalars in, preallocated arrays out: no objects, no exceptions, no printing,
 no random numbers (the initial factors are drawn on the host and passed in), no
-``fastmath``. Each method kernel has a NumPy twin of the same name and signature in
-``_reference.py``; the tests hold them to ``rtol=1e-10``.
+``fastmath``. Each method kernel has an array-API twin of the same name in ``_reference.py``
+(the same arguments after the namespace ``xp``); the tests hold them to ``rtol=1e-10``.
 
 Conventions shared by the kernels:
 

@@ -11,8 +11,9 @@ kind (symmetric, or any :math:`n_1\times n_2`). The measurements are drawn in a 
 order, so the first :math:`m'` of them are an instance with :math:`m'` measurements:
 a search over the number of measurements can use nested subsets of one instance.
 
-Every constant is computed from the matrix built (an SVD of the stored ``M_star``), never
-copied from the generator's nominal inputs. All randomness comes from ``rng``.
+Every constant is computed from the matrix built (an SVD of the stored ``M_star``, or of
+``M_star V`` for large ones), never copied from the generator's nominal inputs. All
+randomness comes from ``rng``.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def symmetric_low_rank(rng: np.random.Generator, *, dim=20, rank=2, singular_val
         G = rng.standard_normal((m, n, n))
         A = 0.5 * (G + G.transpose(0, 2, 1))
         data.update(_measure(rng, A, M_star, noise, fraction, scale))
-    constants = {**_spectral_constants(M_star, r), "dim": n, "n_measurements": m,
+    constants = {**_spectral_constants(M_star, r, U), "dim": n, "n_measurements": m,
                  "outlier_fraction": np.mean(data["corrupted"]) if m else 0.0, "noise": noise}
     return Instance(data=data, constants=_floats(constants),
                     name=f"symmetric_low_rank(n={n}, r={r}, m={m or 'full'})")
@@ -109,7 +110,7 @@ def asymmetric_low_rank(rng: np.random.Generator, *, rows=20, cols=15, rank=2,
     data = {"M_star": M_star, "U": U, "V": V, "singular_values": sigma}
     if m > 0:
         data.update(_measure(rng, rng.standard_normal((m, n1, n2)), M_star, noise, 0.0, 0.0))
-    constants = {**_spectral_constants(M_star, r), "rows": n1, "cols": n2,
+    constants = {**_spectral_constants(M_star, r, V), "rows": n1, "cols": n2,
                  "n_measurements": m, "outlier_fraction": 0.0, "noise": noise}
     return Instance(data=data, constants=_floats(constants),
                     name=f"asymmetric_low_rank(n1={n1}, n2={n2}, r={r}, m={m or 'full'})")
@@ -149,8 +150,24 @@ def _needs_measurements(m: int, **levels) -> None:
                              f"(full observation); pass n_measurements > 0 or {name}=0")
 
 
-def _spectral_constants(M_star: np.ndarray, r: int) -> dict:
-    sv = np.linalg.svd(M_star, compute_uv=False)[:r]
+# Above this size a full SVD of M_star (O(n^3), seconds to minutes) is replaced by the SVD of
+# the n x r matrix M_star V; no smaller instance changes, bit for bit.
+_FULL_SVD_MAX_DIM = 1024
+
+
+def _spectral_constants(M_star: np.ndarray, r: int, V: np.ndarray) -> dict:
+    r"""``sigma_1``, ``sigma_r``, ``kappa``, ``norm_M``, ``rank`` of the stored ``M_star``.
+
+    ``V`` (orthonormal columns) spans its row space, so :math:`M_\star = (M_\star V)V^\top`
+    and the :math:`r` nonzero singular values of :math:`M_\star` are those of the
+    :math:`n_1\times r` matrix :math:`M_\star V` (:math:`O(n_1n_2r)`, equal to rounding).
+    That route is taken only above ``_FULL_SVD_MAX_DIM`` rows or columns, so smaller
+    instances keep the constants of the full SVD bit for bit.
+    """
+    if max(M_star.shape) <= _FULL_SVD_MAX_DIM:
+        sv = np.linalg.svd(M_star, compute_uv=False)[:r]
+    else:
+        sv = np.linalg.svd(M_star @ V, compute_uv=False)
     return {"sigma_1": sv[0], "sigma_r": sv[-1], "kappa": sv[0] / sv[-1],
             "norm_M": np.linalg.norm(M_star), "rank": r}
 

@@ -12,8 +12,11 @@ Every method measures :math:`W_t - M_\star` (:math:`W = XX^\top` or :math:`FG^\t
 entry by entry at the checkpoints: ``"frobenius"`` :math:`\|W_t - M_\star\|_F`,
 ``"frobenius_squared"`` its square, ``"relative"`` :math:`\|W_t - M_\star\|_F/\|M_\star\|_F`.
 The initial factors are :math:`\alpha Z` with :math:`Z_{ij} \sim N(0, 1/n)` i.i.d., drawn on
-the host from ``rng`` replica by replica, identically for both back ends, which are the
-Numba kernels (``backend="numba"``) and their NumPy twins (``backend="numpy"``).
+the host from ``rng`` replica by replica, identically for every back end: the Numba kernels
+(``backend="numba"``, the default) or their array-API twins, the same code run on NumPy
+(``"numpy"``), on a CUDA GPU through CuPy (``"cupy"``) or on ``"array_api_strict"`` (see
+:mod:`problems.backend`); the instance and the initial factors are moved to the device and
+the checkpoints come home as NumPy.
 Divergence is not an error: a replica that overflows reads ``inf`` from then on and
 ``info["first_nonfinite"]`` gives the first checkpoint where some replica did.
 
@@ -26,12 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems.types import Instance, Trace
 
 from . import _checks, _kernels, _reference
 
 METRICS = ("frobenius", "frobenius_squared", "relative")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 _MAKERS = "symmetric_low_rank or asymmetric_low_rank"
 
 
@@ -66,16 +70,17 @@ def symmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, replica
     metric : {"frobenius", "frobenius_squared", "relative"}
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        Where it runs (see the module docstring); ``"cupy"`` needs CuPy and a GPU.
     """
     U, s, _, M_star, A, y, norm_M = _problem(instance, "symmetric_gd", symmetric=True)
     n = M_star.shape[0]
-    k, alpha, eta, R, code, t, impl, rng = _common(
+    k, alpha, eta, R, code, t, xp, rng = _common(
         instance, rng, width, min(M_star.shape), init_scale, step_size, n_iter, replicas,
         metric, n_checkpoints, backend)
     X0 = alpha * (rng.standard_normal((R, n, k)) / np.sqrt(n))
     out = np.full((R, t.size), np.nan)
-    impl._symmetric_gd(U, s, M_star, A, y, X0, eta, code, norm_M, t, out)
+    _launch(xp, "_symmetric_gd", (U, s, M_star, A, y, X0), (eta, code, norm_M, t, out))
     return Trace(metric, t, out, _checks.info(
         t, out, backend=backend, width=k, init_scale=alpha, step_size=eta, replicas=R,
         n_measurements=A.shape[0]))
@@ -129,7 +134,7 @@ def asymmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, init_r
     """
     U, s, V, M_star, A, y, norm_M = _problem(instance, "asymmetric_gd", symmetric=False)
     n1, n2 = M_star.shape
-    k, alpha, eta, R, code, t, impl, rng = _common(
+    k, alpha, eta, R, code, t, xp, rng = _common(
         instance, rng, width, min(n1, n2), init_scale, step_size, n_iter, replicas, metric,
         n_checkpoints, backend)
     rho = _checks.positive("init_ratio", init_ratio, fix="pass the scale of G_0 over F_0")
@@ -142,7 +147,8 @@ def asymmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, init_r
         F0[r] = alpha * (rng.standard_normal((n1, k)) / np.sqrt(n1))
         G0[r] = (rho * alpha) * (rng.standard_normal((n2, k)) / np.sqrt(n2))
     out = np.full((R, t.size), np.nan)
-    impl._asymmetric_gd(U, s, V, M_star, A, y, F0, G0, eta, at, c, code, norm_M, t, out)
+    _launch(xp, "_asymmetric_gd", (U, s, V, M_star, A, y, F0, G0),
+            (eta, at, c, code, norm_M, t, out))
     return Trace(metric, t, out, _checks.info(
         t, out, backend=backend, width=k, init_scale=alpha, init_ratio=rho, step_size=eta,
         rebalance_at=at, rebalance_scale=c, replicas=R, n_measurements=A.shape[0]))
@@ -178,7 +184,7 @@ def subgradient_l1(instance, rng, *, width, init_scale, step_size, decay, n_iter
         raise ValueError(f"subgradient_l1 needs measurements, but instance {instance.name!r} "
                          "is fully observed; build it with symmetric_low_rank(n_measurements > 0)")
     n = M_star.shape[0]
-    k, alpha, eta, R, code, t, impl, rng = _common(
+    k, alpha, eta, R, code, t, xp, rng = _common(
         instance, rng, width, n, init_scale, step_size, n_iter, replicas, metric,
         n_checkpoints, backend)
     q = _checks.real("decay", decay, low=0.0, high=1.0, low_open=True,
@@ -188,14 +194,28 @@ def subgradient_l1(instance, rng, *, width, init_scale, step_size, decay, n_iter
     m_used = m_used or A.shape[0]
     X0 = alpha * (rng.standard_normal((R, n, k)) / np.sqrt(n))
     out = np.full((R, t.size), np.nan)
-    impl._subgradient_l1(M_star, A[:m_used], y[:m_used], X0, eta, q, code, norm_M, t, out)
+    _launch(xp, "_subgradient_l1", (M_star, A[:m_used], y[:m_used], X0),
+            (eta, q, code, norm_M, t, out))
     return Trace(metric, t, out, _checks.info(
         t, out, backend=backend, width=k, init_scale=alpha, step_size=eta, decay=q,
         n_used=m_used, replicas=R))
 
 
-def _impl(backend):
-    return (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+def _namespace(backend):
+    """``None`` for the Numba kernels, else the array namespace of ``backend`` (raises
+    :class:`problems.backend.BackendUnavailable` where it cannot run)."""
+    _checks.choice("backend", backend, BACKENDS)
+    return None if backend == "numba" else problems.backend.namespace(backend)
+
+
+def _launch(xp, name, arrays, rest):
+    """Run kernel ``name`` on the host arrays, or its twin on ``xp`` with them moved there;
+    ``rest`` (scalars, the checkpoint grid, ``out``) is passed as is."""
+    if xp is None:
+        getattr(_kernels, name)(*arrays, *rest)
+        return
+    with np.errstate(all="ignore"):  # overflow is evidence (+inf), not a warning; no-op off NumPy
+        getattr(_reference, name)(xp, *(problems.backend.to_device(xp, a) for a in arrays), *rest)
 
 
 def _problem(instance, method: str, symmetric: bool):
@@ -217,7 +237,8 @@ def _problem(instance, method: str, symmetric: bool):
 
 def _common(instance, rng, width, max_width, init_scale, step_size, n_iter, replicas, metric,
             n_checkpoints, backend):
-    """The arguments every method validates, in signature order, plus the back end."""
+    """The arguments every method validates, in signature order, plus the back end's
+    namespace (``None`` for Numba)."""
     r = int(instance.constants["rank"])
     k = _checks.integer("width", width, low=r, high=max_width,
                         fix=f"pass rank={r} <= width <= {max_width}")
@@ -226,4 +247,4 @@ def _common(instance, rng, width, max_width, init_scale, step_size, n_iter, repl
     t = _checks.record_points(n_iter, n_checkpoints)
     R = _checks.integer("replicas", replicas, low=1)
     code = _checks.choice("metric", metric, METRICS)
-    return k, alpha, eta, R, code, t, _impl(backend), _checks.generator(rng)
+    return k, alpha, eta, R, code, t, _namespace(backend), _checks.generator(rng)
