@@ -1,134 +1,171 @@
-r"""NumPy twins of ``_kernels.py``: the same names, signatures and arithmetic, as readable step
-loops vectorised over chains (states of shape ``(chains, d)``).
+r"""Array-API twins of ``_kernels.py``: the same names and arithmetic, as readable step loops
+vectorised over chains (states of shape ``(chains, d)``), written against the array API
+standard so that one code runs on NumPy, CuPy and ``array_api_strict`` (``problems.backend``).
+
+Each twin takes the namespace ``xp`` first, then the kernel's arguments; the chain state and
+the running sums (``x``, ``acc``, ``accepted``, ``permutation``) are arrays of ``xp`` and come
+back as new arrays with the next checkpoint index instead of being updated in place (the
+kernel's contract, which the standard does not offer on arrays a function did not create).
+``noise`` and the uniforms are the host-drawn chunks, moved to the device once per chunk and
+sliced per step there; ``record_at`` is a host integer array and ``out`` a host NumPy array,
+written one column per checkpoint (the only device-to-host copy in the step loop).
 
 They are the reference the Numba kernels are tested against (``rtol=1e-10``, same random
 numbers). Summation orders inside a dot product may differ (BLAS), nothing else.
 """
 from __future__ import annotations
 
-import numpy as np
+import math
+
+from problems.backend import to_numpy
 
 from ._kernels import LOGCOSH, PROJECTED, SQUARED_NORM
 
 
-def _gradient(target, x, precision, mean, coupling):
+def _gradient(xp, target, x, precision, mean, coupling):
     if target == LOGCOSH:
-        g = x.copy()
-        t = coupling * np.tanh(x[:, :-1] - x[:, 1:])
-        g[:, 1:] -= t
-        g[:, :-1] += t
+        g = xp.asarray(x, copy=True)
+        t = coupling * xp.tanh(x[:, :-1] - x[:, 1:])
+        g[:, 1:] = g[:, 1:] - t  # the kernels' order: x_i - t_{i-1} + t_i
+        g[:, :-1] = g[:, :-1] + t
         return g
     return (x - mean) @ precision  # rows of Lambda^T (x - m), as the kernels
 
 
-def _potential(target, x, gradient, mean, coupling):
+def _potential(xp, target, x, gradient, mean, coupling):
     if target == LOGCOSH:
-        z = np.abs(x[:, :-1] - x[:, 1:])
-        return 0.5 * np.sum(x * x, axis=1) + np.sum(
-            coupling * (z + np.log1p(np.exp(-2.0 * z)) - np.log(2.0)), axis=1)
-    return 0.5 * np.sum((x - mean) * gradient, axis=1)
+        z = xp.abs(x[:, :-1] - x[:, 1:])
+        return 0.5 * xp.sum(x * x, axis=1) + xp.sum(
+            coupling * (z + xp.log1p(xp.exp(-2.0 * z)) - math.log(2.0)), axis=1)
+    return 0.5 * xp.sum((x - mean) * gradient, axis=1)
 
 
-def _observe(observable, x, mean, direction, scale):
+def _observe(xp, observable, x, mean, direction, scale):
+    e = x - mean
     if observable == SQUARED_NORM:
-        return scale * np.sum((x - mean) ** 2, axis=1)
-    p = (x - mean) @ direction
+        return scale * xp.sum(e * e, axis=1)
+    p = e @ direction
     return scale * p if observable == PROJECTED else scale * p * p
 
 
-def _record(step, burn_in, record_at, k, acc, out, x, observable, mean, direction, scale):
+def _record(xp, step, burn_in, record_at, k, acc, out, x, observable, mean, direction, scale):
+    """``(acc, k)`` after step ``step``: the observable added, a column of ``out`` written home
+    at a checkpoint."""
     if step < burn_in:
-        return k
-    acc += _observe(observable, x, mean, direction, scale)
+        return acc, k
+    acc = acc + _observe(xp, observable, x, mean, direction, scale)
     n = step + 1 - burn_in
     if k < record_at.size and n == record_at[k]:
-        out[:, k] = acc / n
-        return k + 1
-    return k
+        out[:, k] = to_numpy(acc / n)
+        return acc, k + 1
+    return acc, k
 
 
-@np.errstate(all="ignore")  # divergence is evidence, not an error
-def _ula_chunk(target, precision, mean, coupling, x, noise, step_size, t0, burn_in, observable,
-               direction, scale, record_at, k, acc, out):
-    root = np.sqrt(2.0 * step_size)
+def _ula_chunk(xp, target, precision, mean, coupling, x, noise, step_size, t0, burn_in,
+               observable, direction, scale, record_at, k, acc, out):
+    """``(x, acc, k)`` after the chunk's ULA steps."""
+    root = math.sqrt(2.0 * step_size)
     for j in range(noise.shape[0]):
-        step = t0 + j
-        x[...] = x - step_size * _gradient(target, x, precision, mean, coupling) + root * noise[j]
-        k = _record(step, burn_in, record_at, k, acc, out, x, observable, mean, direction, scale)
-    return k
+        g = _gradient(xp, target, x, precision, mean, coupling)
+        x = x - step_size * g + root * noise[j, ...]
+        acc, k = _record(xp, t0 + j, burn_in, record_at, k, acc, out, x, observable, mean,
+                         direction, scale)
+    return x, acc, k
 
 
-@np.errstate(all="ignore")
-def _mala_chunk(target, precision, mean, coupling, x, noise, uniforms, step_size, t0, burn_in,
-                observable, direction, scale, record_at, k, acc, accepted, out):
-    root = np.sqrt(2.0 * step_size)
-    g_x = _gradient(target, x, precision, mean, coupling)
-    u_x = _potential(target, x, g_x, mean, coupling)
+def _mala_chunk(xp, target, precision, mean, coupling, x, noise, uniforms, step_size, t0,
+                burn_in, observable, direction, scale, record_at, k, acc, accepted, out):
+    """``(x, acc, accepted, k)`` after the chunk's MALA steps; every chain proposes, and
+    ``xp.where`` keeps the accepted moves (no boolean-mask assignment)."""
+    root = math.sqrt(2.0 * step_size)
+    g_x = _gradient(xp, target, x, precision, mean, coupling)
+    u_x = _potential(xp, target, x, g_x, mean, coupling)
     for j in range(noise.shape[0]):
-        step = t0 + j
-        y = x - step_size * g_x + root * noise[j]
-        xi2 = np.sum(noise[j] * noise[j], axis=1)
-        g_y = _gradient(target, y, precision, mean, coupling)
-        u_y = _potential(target, y, g_y, mean, coupling)
-        back = np.sum((x - y + step_size * g_y) ** 2, axis=1)
-        log_alpha = u_x - u_y - back / (4.0 * step_size) + 0.5 * xi2
-        move = (log_alpha >= 0.0) | (uniforms[j] < np.exp(np.minimum(log_alpha, 0.0)))
-        x[move], g_x[move], u_x[move] = y[move], g_y[move], u_y[move]
+        step, xi = t0 + j, noise[j, ...]
+        y = x - step_size * g_x + root * xi
+        xi2 = xp.sum(xi * xi, axis=1)
+        g_y = _gradient(xp, target, y, precision, mean, coupling)
+        u_y = _potential(xp, target, y, g_y, mean, coupling)
+        r = x - y + step_size * g_y
+        log_alpha = u_x - u_y - xp.sum(r * r, axis=1) / (4.0 * step_size) + 0.5 * xi2
+        # exp of the clipped value: no overflow; a NaN log_alpha rejects, as in the kernel
+        move = (log_alpha >= 0.0) | (uniforms[j, ...] < xp.exp(xp.clip(log_alpha, max=0.0)))
+        x, g_x = xp.where(move[:, None], y, x), xp.where(move[:, None], g_y, g_x)
+        u_x = xp.where(move, u_y, u_x)
         if step >= burn_in:
-            accepted += move
-        k = _record(step, burn_in, record_at, k, acc, out, x, observable, mean, direction, scale)
-    return k
+            accepted = accepted + xp.astype(move, xp.int64)
+        acc, k = _record(xp, step, burn_in, record_at, k, acc, out, x, observable, mean,
+                         direction, scale)
+    return x, acc, accepted, k
 
 
-@np.errstate(all="ignore")
-def _sgld_chunk(design, response, noise_variance, prior_precision, x, noise, batch_uniforms,
+def _shuffle(xp, permutation, uniforms, batch_size):
+    """The kernel's partial Fisher-Yates on every row at once: position ``b`` swaps with
+    ``r = b + floor(u_b (n - b))`` (capped at ``n - 1``). The standard has no scatter, so the
+    entry moved to ``r`` is placed by ``xp.where`` over the row (``chains * n`` per swap)."""
+    chains, n = permutation.shape
+    flat = xp.arange(chains, dtype=xp.int64) * n
+    columns = xp.arange(n, dtype=xp.int64)[None, :]
+    for b in range(batch_size):
+        r = b + xp.astype(xp.floor(uniforms[:, b] * (n - b)), xp.int64)
+        r = xp.clip(r, max=n - 1)
+        head = permutation[:, b]
+        drawn = xp.take(xp.reshape(permutation, (-1,)), flat + r)
+        permutation = xp.where(columns == r[:, None], head[:, None], permutation)
+        permutation[:, b] = drawn  # a new array (xp.where's), so writing it is ours
+    return permutation
+
+
+def _sgld_chunk(xp, design, response, noise_variance, prior_precision, x, noise, batch_uniforms,
                 permutation, batch_size, step_size, t0, burn_in, observable, mean, direction,
                 scale, record_at, k, acc, out):
+    """``(x, permutation, acc, k)`` after the chunk's SGLD steps; the batch rows are gathered
+    with ``xp.take`` (``(chains, d)`` per batch position)."""
     n = design.shape[0]
-    chains = x.shape[0]
-    root = np.sqrt(2.0 * step_size)
+    root = math.sqrt(2.0 * step_size)
     factor = n / (batch_size * noise_variance)
-    rows = np.arange(chains)
+    full = batch_size == n
     for j in range(noise.shape[0]):
-        step = t0 + j
-        if batch_size == n:
-            batch = np.broadcast_to(np.arange(n), (chains, n))
-        else:
-            for b in range(batch_size):  # partial Fisher-Yates, one swap per position
-                r = np.minimum(b + (batch_uniforms[j, :, b] * (n - b)).astype(np.int64), n - 1)
-                head = permutation[:, b].copy()
-                permutation[:, b] = permutation[rows, r]
-                permutation[rows, r] = head
-            batch = permutation[:, :batch_size]
-        s = np.zeros_like(x)
+        if not full:
+            permutation = _shuffle(xp, permutation, batch_uniforms[j, ...], batch_size)
+        s = xp.zeros_like(x)
         for b in range(batch_size):
-            xb = design[batch[:, b]]
-            res = np.sum(xb * x, axis=1) - response[batch[:, b]]
-            s += xb * res[:, None]
+            if full:  # row b for every chain, broadcast
+                xb, yb = design[b:b + 1, :], response[b:b + 1]
+            else:
+                rows = permutation[:, b]
+                xb, yb = xp.take(design, rows, axis=0), xp.take(response, rows)
+            res = xp.sum(xb * x, axis=1) - yb
+            s = s + xb * res[:, None]
         g = prior_precision * x + factor * s
-        x[...] = x - step_size * g + root * noise[j]
-        k = _record(step, burn_in, record_at, k, acc, out, x, observable, mean, direction, scale)
-    return k
+        x = x - step_size * g + root * noise[j, ...]
+        acc, k = _record(xp, t0 + j, burn_in, record_at, k, acc, out, x, observable, mean,
+                         direction, scale)
+    return x, permutation, acc, k
 
 
-@np.errstate(all="ignore")
-def _coupling_chunk(target, precision, mean, coupling, x, y, noise, step_size, t0, direction,
+def _coupling_chunk(xp, target, precision, mean, coupling, x, y, noise, step_size, t0, direction,
                     record_at, k, squared_distance, projection_x, projection_y):
+    """``(x, y, k)`` after the chunk's coarse steps (each with its ``R`` fine steps); the
+    host arrays ``squared_distance``, ``projection_x``, ``projection_y`` get their checkpoint
+    entries."""
     m, R = noise.shape[0], noise.shape[1]
     fine = step_size / R
-    root = np.sqrt(2.0 * fine)
+    root = math.sqrt(2.0 * fine)
     for j in range(m + 1):
         if k < record_at.size and t0 + j == record_at[k]:
-            squared_distance[k] = np.sum((x - y) ** 2) / x.shape[0]
-            projection_x[k] = x @ direction
-            projection_y[k] = y @ direction
+            e = x - y
+            squared_distance[k] = to_numpy(xp.sum(e * e) / x.shape[0])
+            projection_x[k] = to_numpy(x @ direction)
+            projection_y[k] = to_numpy(y @ direction)
             k += 1
         if j == m:
             break
-        xi = np.zeros_like(x)
+        xi = xp.zeros_like(x)
+        for r in range(R):  # summed in the kernel's order
+            xi = xi + noise[j, r, ...]
+        x = x - step_size * _gradient(xp, target, x, precision, mean, coupling) + root * xi
         for r in range(R):
-            xi += noise[j, r]
-        x[...] = x - step_size * _gradient(target, x, precision, mean, coupling) + root * xi
-        for r in range(R):
-            y[...] = y - fine * _gradient(target, y, precision, mean, coupling) + root * noise[j, r]
-    return k
+            g = _gradient(xp, target, y, precision, mean, coupling)
+            y = y - fine * g + root * noise[j, r, ...]
+    return x, y, k

@@ -29,7 +29,12 @@ Randomness: ``rng.spawn(3)`` gives three streams: [0] the Gaussian increments, d
 step as ``(steps, chains, d)``, [1] the MALA uniforms ``(steps, chains)``, [2] the SGLD batch
 uniforms ``(steps, chains, B)``; each is drawn in chunks of at most ``problems.types.CHUNK_NUMBERS`` numbers
 per step range, so memory is flat in ``n_iter`` and the numbers do not depend on the chunking.
-Both back ends consume the same arrays. A run depends on the seed and on ``chains``.
+Every back end consumes the same arrays: ``backend`` is ``"numba"`` (the jitted kernels, the
+default) or an array back end of ``problems.backend`` (``"numpy"``, ``"cupy"``,
+``"array_api_strict"``), which runs the array-API twins of ``_reference.py``: each chunk is
+moved to the device once and sliced per step there, the chain states and running sums stay on
+the device, checkpoint columns and the final state come home as NumPy. A run depends on the
+seed and on ``chains``, not on the back end (beyond rounding).
 
 [1] G. O. Roberts, R. L. Tweedie (1996). Exponential convergence of Langevin distributions and
     their discrete approximations. Bernoulli 2(4).
@@ -40,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from problems import _validate as _checks
+from problems import backend as _backend
 from problems.types import Trace, checkpoints, chunks, first_nonfinite
 
 from . import _kernels, _reference
@@ -47,7 +53,7 @@ from .targets import LINEAR_REGRESSION, LOGCOSH, kind
 
 METRICS = ("variance_ratio", "variance_ratio_soft", "mean_error", "second_moment")
 COUPLING_METRICS = ("coupling_w2", "projected_w2")
-BACKENDS = ("numba", "numpy")
+BACKENDS = _backend.BACKENDS
 
 
 def ula(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="variance_ratio",
@@ -60,12 +66,17 @@ def ula(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="var
     """
     run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
                  backend, stable=True)
-    impl = run["impl"]
-    k = 0
+    xp, k = run["xp"], 0
+    common = (run["target"], run["precision"], run["mean"], run["coupling"])
+    observe = (run["code"], run["direction"], run["scale"], run["t"])
     for t0, noise in _increments(run, per_step=0):
-        k = impl._ula_chunk(run["target"], run["precision"], run["mean"], run["coupling"],
-                            run["x"], noise, run["h"], t0, run["burn_in"], run["code"],
-                            run["direction"], run["scale"], run["t"], k, run["acc"], run["out"])
+        if xp is None:
+            k = _kernels._ula_chunk(*common, run["x"], noise, run["h"], t0, run["burn_in"],
+                                    *observe, k, run["acc"], run["out"])
+        else:
+            run["x"], run["acc"], k = _quiet(
+                _reference._ula_chunk, xp, *common, run["x"], noise, run["h"], t0,
+                run["burn_in"], *observe, k, run["acc"], run["out"])
     return _trace(run, metric)
 
 
@@ -77,16 +88,21 @@ def mala(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="va
     ``acceptance_rate`` (accepted moves after the burn-in over chains times ``n_iter``)."""
     run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
                  backend, stable=False)
-    impl, uniform_rng = run["impl"], run["streams"][1]
-    accepted = np.zeros(run["chains"], dtype=np.int64)
-    k = 0
+    xp, uniform_rng, k = run["xp"], run["streams"][1], 0
+    accepted = _device(run, np.zeros(run["chains"], dtype=np.int64))
+    common = (run["target"], run["precision"], run["mean"], run["coupling"])
+    observe = (run["code"], run["direction"], run["scale"], run["t"])
     for t0, noise in _increments(run, per_step=1):
-        uniforms = uniform_rng.random((noise.shape[0], run["chains"]))
-        k = impl._mala_chunk(run["target"], run["precision"], run["mean"], run["coupling"],
-                             run["x"], noise, uniforms, run["h"], t0, run["burn_in"], run["code"],
-                             run["direction"], run["scale"], run["t"], k, run["acc"], accepted,
-                             run["out"])
-    return _trace(run, metric, acceptance_rate=float(accepted.sum() / (run["chains"] * n_iter)))
+        uniforms = _device(run, uniform_rng.random((noise.shape[0], run["chains"])))
+        if xp is None:
+            k = _kernels._mala_chunk(*common, run["x"], noise, uniforms, run["h"], t0,
+                                     run["burn_in"], *observe, k, run["acc"], accepted, run["out"])
+        else:
+            run["x"], run["acc"], accepted, k = _quiet(
+                _reference._mala_chunk, xp, *common, run["x"], noise, uniforms, run["h"], t0,
+                run["burn_in"], *observe, k, run["acc"], accepted, run["out"])
+    total = int(_backend.to_numpy(accepted).sum())
+    return _trace(run, metric, acceptance_rate=float(total / (run["chains"] * n_iter)))
 
 
 def sgld(instance, rng, *, step_size, n_iter, batch_size, chains=1000, burn_in=0,
@@ -111,14 +127,20 @@ def sgld(instance, rng, *, step_size, n_iter, batch_size, chains=1000, burn_in=0
     sigma2 = instance.constants["noise"] ** 2
     alpha = instance.constants["prior_precision"]
     width = 0 if B == n else B
-    permutation = np.tile(np.arange(n, dtype=np.int64), (run["chains"], 1))
-    impl, batch_rng = run["impl"], run["streams"][2]
-    k = 0
+    permutation = _device(run, np.tile(np.arange(n, dtype=np.int64), (run["chains"], 1)))
+    X, y = _device(run, X), _device(run, y)
+    xp, batch_rng, k = run["xp"], run["streams"][2], 0
+    observe = (run["code"], run["mean"], run["direction"], run["scale"], run["t"])
     for t0, noise in _increments(run, per_step=width):
-        uniforms = batch_rng.random((noise.shape[0], run["chains"], width))
-        k = impl._sgld_chunk(X, y, sigma2, alpha, run["x"], noise, uniforms, permutation, B,
-                             run["h"], t0, run["burn_in"], run["code"], run["mean"],
-                             run["direction"], run["scale"], run["t"], k, run["acc"], run["out"])
+        uniforms = _device(run, batch_rng.random((noise.shape[0], run["chains"], width)))
+        if xp is None:
+            k = _kernels._sgld_chunk(X, y, sigma2, alpha, run["x"], noise, uniforms, permutation,
+                                     B, run["h"], t0, run["burn_in"], *observe, k, run["acc"],
+                                     run["out"])
+        else:
+            run["x"], permutation, run["acc"], k = _quiet(
+                _reference._sgld_chunk, xp, X, y, sigma2, alpha, run["x"], noise, uniforms,
+                permutation, B, run["h"], t0, run["burn_in"], *observe, k, run["acc"], run["out"])
     return _trace(run, metric, batch_size=B)
 
 
@@ -152,15 +174,21 @@ def ula_coupling(instance, rng, *, step_size, n_iter, chains=200, refinement=64,
     d, C = run["x"].shape[1], run["chains"]
     t = checkpoints(run["n_iter"], run["n_checkpoints"])
     u = np.where(np.arange(d) % 2 == 0, 1.0, -1.0) / np.sqrt(d)
-    y = run["x"].copy()
+    x, xp = run["x"], run["xp"]
+    y = x.copy() if xp is None else xp.asarray(x, copy=True)
+    direction = _device(run, u)
     squared = np.zeros(t.size)
     px, py = np.zeros((t.size, C)), np.zeros((t.size, C))
-    noise_rng, impl = run["streams"][0], run["impl"]
-    k = 0
+    common = (run["target"], run["precision"], run["mean"], run["coupling"])
+    noise_rng, k = run["streams"][0], 0
     for t0, t1 in chunks(run["n_iter"], R * C * d):
-        noise = noise_rng.standard_normal((t1 - t0, R, C, d))
-        k = impl._coupling_chunk(run["target"], run["precision"], run["mean"], run["coupling"],
-                                 run["x"], y, noise, run["h"], t0, u, t, k, squared, px, py)
+        noise = _device(run, noise_rng.standard_normal((t1 - t0, R, C, d)))
+        if xp is None:
+            k = _kernels._coupling_chunk(*common, x, y, noise, run["h"], t0, u, t, k, squared,
+                                         px, py)
+        else:
+            x, y, k = _quiet(_reference._coupling_chunk, xp, *common, x, y, noise, run["h"],
+                             t0, direction, t, k, squared, px, py)
     curves = {"coupling_w2": np.sqrt(squared),
               "projected_w2": np.sqrt(np.mean((np.sort(px, axis=1) - np.sort(py, axis=1)) ** 2,
                                               axis=1))}
@@ -184,7 +212,8 @@ def _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoi
     C = _checks.integer("chains", chains, low=1, fix="pass the number of independent chains")
     burn_in = _checks.integer("burn_in", burn_in, low=0, fix="pass the steps to discard, >= 0")
     K = _checks.integer("n_checkpoints", n_checkpoints, low=1)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    _checks.choice("backend", backend, BACKENDS)
+    xp = None if backend == "numba" else _backend.namespace(backend)  # BackendUnavailable here
     logcosh = target_kind == LOGCOSH
     precision = instance.data.get("precision")
     if precision is None and not logcosh:
@@ -194,13 +223,29 @@ def _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoi
     x0 = np.ascontiguousarray(instance.data["x0"], dtype=np.float64)
     t = checkpoints(n_iter, K + 1)[1:]
     dense = np.zeros((0, 0)) if logcosh else np.ascontiguousarray(precision, dtype=np.float64)
-    return {"target": _kernels.LOGCOSH if logcosh else _kernels.GAUSSIAN, "precision": dense,
-            "mean": np.ascontiguousarray(instance.data["mean"], dtype=np.float64),
-            "coupling": float(instance.data["coupling"]) if logcosh else 0.0,
-            "x": np.tile(x0, (C, 1)), "h": h, "n_iter": n_iter, "chains": C, "burn_in": burn_in,
-            "n_checkpoints": K, "impl": impl, "code": code, "direction": direction,
-            "scale": scale, "t": t, "acc": np.zeros(C), "out": np.full((C, t.size), np.nan),
-            "streams": rng.spawn(3), "backend": backend, "kind": target_kind}
+    run = {"xp": xp, "target": _kernels.LOGCOSH if logcosh else _kernels.GAUSSIAN,
+           "coupling": float(instance.data["coupling"]) if logcosh else 0.0,
+           "h": h, "n_iter": n_iter, "chains": C, "burn_in": burn_in, "n_checkpoints": K,
+           "code": code, "scale": scale, "t": t, "out": np.full((C, t.size), np.nan),
+           "streams": rng.spawn(3), "backend": backend, "kind": target_kind}
+    # the state and the target's arrays on the device (as they are for "numba"); ``out`` and
+    # the checkpoint steps ``t`` stay on the host
+    arrays = {"precision": dense, "direction": direction, "x": np.tile(x0, (C, 1)),
+              "mean": np.ascontiguousarray(instance.data["mean"], dtype=np.float64),
+              "acc": np.zeros(C)}
+    return run | {key: _device(run, value) for key, value in arrays.items()}
+
+
+def _quiet(twin, *args):
+    """``twin(*args)`` with NumPy's floating-point warnings off: divergence is evidence (inf/NaN
+    in ``out``), not an error; other namespaces do not warn."""
+    with np.errstate(all="ignore"):
+        return twin(*args)
+
+
+def _device(run, array):
+    """``array`` (host NumPy) where the run computes: itself for "numba", else on the device."""
+    return array if run["xp"] is None else _backend.to_device(run["xp"], array)
 
 
 def _observable(instance, metric, metrics):
@@ -229,10 +274,11 @@ def _observable(instance, metric, metrics):
 def _increments(run, per_step):
     """``(t0, noise)`` chunks over all ``burn_in + n_iter`` steps; ``noise`` is
     ``(m, chains, d)`` from stream 0, sized so that a chunk's draws (``per_step`` more numbers
-    per chain and step from the other streams included) stay under ``problems.types.CHUNK_NUMBERS``."""
+    per chain and step from the other streams included) stay under ``problems.types.CHUNK_NUMBERS``;
+    drawn on the host, moved to the device once per chunk (array back ends)."""
     C, d = run["x"].shape
     for t0, t1 in chunks(run["burn_in"] + run["n_iter"], C * (d + per_step)):
-        yield t0, run["streams"][0].standard_normal((t1 - t0, C, d))
+        yield t0, _device(run, run["streams"][0].standard_normal((t1 - t0, C, d)))
 
 
 def _trace(run, metric, **extra) -> Trace:
@@ -241,5 +287,6 @@ def _trace(run, metric, **extra) -> Trace:
         else np.full(t.size, np.nan)
     info = {"step_size": run["h"], "chains": run["chains"], "burn_in": run["burn_in"],
             "backend": run["backend"], "kind": run["kind"], "standard_error": se,
-            "final_state": run["x"], "first_nonfinite": first_nonfinite(t, out), **extra}
+            "final_state": _backend.to_numpy(run["x"]), "first_nonfinite": first_nonfinite(t, out),
+            **extra}
     return Trace(metric, t, out, info)

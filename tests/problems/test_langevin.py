@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from problems import langevin as lg
 from problems.langevin import _reference, gaussian, samplers
-from problems import types
+from problems import backend, types
 
 FAST = settings(derandomize=True, database=None, deadline=None, max_examples=12)
 seeds = st.integers(0, 2**32 - 1)
+NP = backend.namespace("numpy")  # the twins' namespace argument
 
 
 def gauss(seed=0, **kw):
@@ -70,8 +71,8 @@ def test_logcosh_gradient_matches_finite_differences_and_hessian_at_zero():
     inst = logcosh(dim=6, coupling=0.7)
     c, lam, V = inst.constants["coupling"], inst.data["eigenvalues"], inst.data["eigenvectors"]
     x = rng(1).standard_normal((1, 6)) * 2.0
-    g = _reference._gradient(1, x, None, None, c)[0]
-    U = lambda z: _reference._potential(1, z[None], None, None, c)[0]
+    g = _reference._gradient(NP, 1, x, None, None, c)[0]
+    U = lambda z: _reference._potential(NP, 1, z[None], None, None, c)[0]
     eps = 1e-6
     fd = np.array([(U(x[0] + eps * e) - U(x[0] - eps * e)) / (2 * eps) for e in np.eye(6)])
     np.testing.assert_allclose(g, fd, rtol=1e-7, atol=1e-8)
