@@ -1,6 +1,6 @@
 r"""A result cache: a claim's record on disk, under a content hash of everything that computes it.
 
-The key of a claim is the SHA-256 of: its id, the root seed, the profile (quick or full),
+The key of a claim is the SHA-256 of: its id, the root seed, the profile (quick or full), the array back end,
 the versions of the numerical libraries, the source of its claim file, and the sources of the code it runs: the engine
 (``theory/*.py``, ``verifiers/*.py``), the shared problem modules (``problems/*.py``) and
 every problem package whose functions the claim file refers to (its generator, method,
@@ -75,14 +75,14 @@ def _library_versions() -> str:
     return ";".join(found)
 
 
-def key(entry: Entry, *, quick: bool, root_seed: int) -> str:
+def key(entry: Entry, *, quick: bool, root_seed: int, backend: str = "numba") -> str:
     """The content hash under which this claim's record is stored."""
     files = _engine_files() + [entry.source]
     for package in _packages_used(entry):
         files += list(package.rglob("*.py"))
     digest = hashlib.sha256()
     digest.update(json.dumps({"format": FORMAT, "id": entry.claim.id, "seed": root_seed, "quick": quick,
-                              "libraries": _library_versions()}).encode())
+                              "backend": backend, "libraries": _library_versions()}).encode())
     digest.update(_sources(p.resolve() for p in files))
     return digest.hexdigest()
 
@@ -93,22 +93,22 @@ class ResultCache:
     def __init__(self, folder: Path = DEFAULT):
         self.folder = Path(folder)
 
-    def path(self, entry: Entry, *, quick: bool, root_seed: int) -> Path:
-        return self.folder / f"{key(entry, quick=quick, root_seed=root_seed)}.json"
+    def path(self, entry: Entry, *, quick: bool, root_seed: int, backend: str = "numba") -> Path:
+        return self.folder / f"{key(entry, quick=quick, root_seed=root_seed, backend=backend)}.json"
 
-    def load(self, entry: Entry, *, quick: bool, root_seed: int) -> Optional[dict]:
-        path = self.path(entry, quick=quick, root_seed=root_seed)
+    def load(self, entry: Entry, *, quick: bool, root_seed: int, backend: str = "numba") -> Optional[dict]:
+        path = self.path(entry, quick=quick, root_seed=root_seed, backend=backend)
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
             return None
         return record if isinstance(record, dict) and record.get("id") == entry.claim.id else None
 
-    def store(self, entry: Entry, record: dict, *, quick: bool, root_seed: int) -> None:
+    def store(self, entry: Entry, record: dict, *, quick: bool, root_seed: int, backend: str = "numba") -> None:
         """Write atomically; errors (a claim's code raised, a worker died) are not cached."""
         if record.get("status") == "error":
             return
-        path = self.path(entry, quick=quick, root_seed=root_seed)
+        path = self.path(entry, quick=quick, root_seed=root_seed, backend=backend)
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".partial-", suffix=".json")
         try:

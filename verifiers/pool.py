@@ -37,7 +37,7 @@ def single_threaded_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _child(source: str, claim_id: str, quick: bool, root_seed: int, connection) -> None:
+def _child(source: str, claim_id: str, quick: bool, root_seed: int, backend: str, connection) -> None:
     """One claim in a worker forked from the fork server: it loads its claim file by path."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     single_threaded_blas()
@@ -47,7 +47,7 @@ def _child(source: str, claim_id: str, quick: bool, root_seed: int, connection) 
         connection.send({"status": "error", "reason": f"{source}: cannot load {claim_id!r} in the worker: {exc}"})
         connection.close()
         return
-    record = run_claim(entry.claim, quick=quick, root_seed=root_seed)
+    record = run_claim(entry.claim, quick=quick, root_seed=root_seed, backend=backend)
     record["source"] = str(entry.source)
     connection.send(record)
     connection.close()
@@ -68,18 +68,20 @@ def progress_line(done: int, total: int, record: dict, stream=sys.stderr) -> Non
 
 def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int] = None,
             on_done: Callable[[int, int, dict], None] = progress_line,
-            cache: Optional[ResultCache] = None, scheduler: Optional[str] = None) -> tuple[list[dict], bool]:
+            cache: Optional[ResultCache] = None, scheduler: Optional[str] = None,
+            backend: str = "numba") -> tuple[list[dict], bool]:
     """Run every entry; returns the records in catalogue order and whether Ctrl-C cut the run.
 
     With a ``cache``, a claim whose key is stored is read back instead of run (its record
     gets ``"cached": True``), and every new record is stored as soon as it arrives.
     ``scheduler``: run the claims on a Dask distributed cluster instead of local processes,
     ``"local"`` for a ``LocalCluster`` of ``workers`` processes on this machine, or the
-    address of a running scheduler (``tcp://HOST:PORT``)."""
+    address of a running scheduler (``tcp://HOST:PORT``). ``backend``: the array back end
+    of the methods that take one (:mod:`problems.backend`)."""
     entries = list(entries)
     if scheduler is not None:
         return _run_on_dask(entries, quick=quick, root_seed=root_seed, workers=workers, on_done=on_done,
-                            cache=cache, scheduler=scheduler)
+                            cache=cache, scheduler=scheduler, backend=backend)
     # Workers fork from a fork server, a fresh interpreter with the problem modules preloaded,
     # never from this process: a process that has itself run a solver may hold thread pools
     # (Clarabel's rayon pool, OpenBLAS) that a forked child waits on forever. The preload list
@@ -92,12 +94,12 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
     records: dict[int, dict] = {}
     interrupted = False
     if cache is not None:
-        on_done = _storing(on_done, cache, entries, quick, root_seed)
+        on_done = _storing(on_done, cache, entries, quick, root_seed, backend)
     try:
         while pending or running:
             while pending and len(running) < workers:
                 index = pending.pop(0)
-                stored = cache.load(entries[index], quick=quick, root_seed=root_seed) if cache else None
+                stored = cache.load(entries[index], quick=quick, root_seed=root_seed, backend=backend) if cache else None
                 if stored is not None:
                     records[index] = {**stored, "cached": True}
                     on_done(len(records), len(entries), records[index])
@@ -105,7 +107,7 @@ def run_all(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: O
                 receive, send = context.Pipe(duplex=False)
                 entry = entries[index]
                 process = context.Process(target=_child, args=(str(entry.source), entry.claim.id, quick, root_seed,
-                                                               send), daemon=True)
+                                                               backend, send), daemon=True)
                 process.start()
                 send.close()
                 running[process.sentinel] = (index, process, receive, time.perf_counter())
@@ -130,13 +132,13 @@ def _modules(entries: Sequence[Entry]) -> set[str]:
     return names
 
 
-def _storing(on_done, cache: ResultCache, entries: Sequence[Entry], quick: bool, root_seed: int):
+def _storing(on_done, cache: ResultCache, entries: Sequence[Entry], quick: bool, root_seed: int, backend: str):
     """``on_done`` that first stores each freshly computed record in the cache."""
     by_id = {entry.claim.id: entry for entry in entries}
 
     def done(count: int, total: int, record: dict) -> None:
         if not record.get("cached") and record["id"] in by_id:
-            cache.store(by_id[record["id"]], record, quick=quick, root_seed=root_seed)
+            cache.store(by_id[record["id"]], record, quick=quick, root_seed=root_seed, backend=backend)
         on_done(count, total, record)
     return done
 
@@ -174,7 +176,8 @@ def _collect(running: dict, records: dict, entries: Sequence[Entry], root_seed: 
         on_done(len(records), len(entries), record)
 
 
-def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: bool, root_seed: int) -> dict:
+def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: bool, root_seed: int,
+                     backend: str = "numba") -> dict:
     """Run one claim on a Dask worker: the claim file travels as text (the worker may not
     see this disk) and is loaded from a private copy, removed afterwards; the packages it
     imports must be installed on the worker (the same checkout, ``pip install -e .``)."""
@@ -185,11 +188,11 @@ def _claim_on_worker(source_text: str, file_name: str, claim_id: str, quick: boo
         path = Path(folder) / file_name
         path.write_text(source_text)
         entry = next(e for e in load_file(path) if e.claim.id == claim_id)
-        return run_claim(entry.claim, quick=quick, root_seed=root_seed)
+        return run_claim(entry.claim, quick=quick, root_seed=root_seed, backend=backend)
 
 
 def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, workers: Optional[int], on_done,
-                 cache: Optional[ResultCache], scheduler: str) -> tuple[list[dict], bool]:
+                 cache: Optional[ResultCache], scheduler: str, backend: str = "numba") -> tuple[list[dict], bool]:
     """The same records as the local pool (seeds derive from the claim id, not from where it
     runs), computed by Dask workers. Time budgets are not enforced here: Dask cannot stop a
     running task, so a claim past its budget is reported when it ends."""
@@ -198,7 +201,7 @@ def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, worke
     except ImportError:
         raise SystemExit("error: --scheduler needs Dask distributed: pip install '.[distributed]'") from None
     if cache is not None:
-        on_done = _storing(on_done, cache, entries, quick, root_seed)
+        on_done = _storing(on_done, cache, entries, quick, root_seed, backend)
     records: dict[int, dict] = {}
     cluster = (LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
                             processes=True, host="127.0.0.1", dashboard_address=None)
@@ -208,13 +211,13 @@ def _run_on_dask(entries: Sequence[Entry], *, quick: bool, root_seed: int, worke
     interrupted = False
     try:
         for index, entry in enumerate(entries):
-            stored = cache.load(entry, quick=quick, root_seed=root_seed) if cache else None
+            stored = cache.load(entry, quick=quick, root_seed=root_seed, backend=backend) if cache else None
             if stored is not None:
                 records[index] = {**stored, "cached": True}
                 on_done(len(records), len(entries), records[index])
                 continue
             future = client.submit(_claim_on_worker, entry.source.read_text(), entry.source.name, entry.claim.id,
-                                   quick, root_seed, key=f"claim-{index}-{entry.claim.id}", pure=False)
+                                   quick, root_seed, backend, key=f"claim-{index}-{entry.claim.id}", pure=False)
             futures[future] = index
         for future in as_completed(list(futures)):
             index, entry = futures[future], entries[futures[future]]

@@ -472,12 +472,40 @@ def _row(rec: dict) -> str:
              _e(rec.get("kind", "")), _badge(str(rec.get("status"))), _e(rec.get("expected", ""))]
     return ("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + mark
             + f"<td><code>{_e(rec.get('claimed', ''))}</code></td><td>{_estimate(rec)}</td>"
+            + f"<td>{_search_cell(rec)}</td>"
             + f'<td>{seconds}</td><td><a href="#{_e(slug(rec["id"]))}">details</a></td></tr>')
+
+
+def _search_cell(rec: dict) -> str:
+    """The worst-case search in one cell: the most extreme ratio measured/claimed it found, or its counterexample."""
+    found = rec.get("search") or {}
+    if not found:
+        return "—"
+    if found.get("counterexample") is not None:
+        return f"{_e(_value(found.get('counterexample_ratio')))} (counterexample)"
+    if found.get("search_extreme_ratio") is not None:
+        return f"{_e(_value(found['search_extreme_ratio']))} ({_e(found.get('search_evaluated', 0))} draws)"
+    return _e(str(found.get("status", "")))
+
+
+def _ablation(rows: list[dict]) -> str:
+    """The assumption ablation: each assumption dropped in turn, and what the search found without it."""
+    head = "".join(f"<th>{h}</th>" for h in ("assumption dropped", "without it", "draws", "draws breaking it",
+                                             "ratio", "counterexample (replay)"))
+    body = "".join(
+        f"<tr><td>{_e(r['assumption'])}</td><td>{_e(r['status'])}</td><td>{_e(r['evaluated'])}</td>"
+        f"<td>{_e(r['breaks'])}</td><td>{_e('' if r.get('ratio') is None else _value(r['ratio']))}</td>"
+        f"<td>{_e('' if r.get('counterexample') is None else r['counterexample'])}"
+        f"{'<pre>' + _e(r['replay']) + '</pre>' if r.get('replay') else ''}</td></tr>" for r in rows)
+    return ("<p><b>Assumption ablation</b> (each assumption dropped alone, the others kept; <i>needed</i>: a "
+            "counterexample breaking it was found; <i>not found necessary</i>: drawn instances broke it and none "
+            "refuted the bound within the budget; <i>untested</i>: no drawn instance broke it):</p>"
+            f"<table><tr>{head}</tr>{body}</table>")
 
 
 def _table(records: list[dict]) -> str:
     head = ("id", "title", "paper", "kind", "verdict", "expected", "match", "claimed",
-            "estimate [CI] vs claimed value", "seconds", "")
+            "estimate [CI] vs claimed value", "search: most extreme ratio", "seconds", "")
     ths = "".join(f"<th>{h}</th>" for h in head)
     return f"<table>\n<tr>{ths}</tr>\n" + "\n".join(_row(r) for r in records) + "\n</table>"
 
@@ -506,6 +534,8 @@ def _section(rec: dict, png: Optional[str]) -> str:
         parts.append(f"<p><b>Worst-case search over instances</b> ({_e(found.get('search_evaluated', 0))} drawn "
                      f"inside the assumptions, {_e(found.get('search_outside_assumptions', 0))} outside and "
                      f"skipped): {_badge(str(found.get('status')))} {_e(found.get('reason', ''))}</p>{replay}")
+    if rec.get("ablation"):
+        parts.append(_ablation(rec["ablation"]))
     parts.append(f"<p>Root seed {_e(rec.get('seed'))}. Provenance and regime:</p>"
                  f"<pre class=\"provenance\">{_e(rec.get('provenance', ''))}</pre>")
     if rec.get("traceback"):
@@ -576,6 +606,14 @@ def write_report(records: list[dict], out_dir: str | Path, *, versions: dict, me
             (folder / f"{slug(rec['id'])}.json").write_text(json.dumps(_sanitize(
                 {"claim": rec["id"], "params": found["counterexample"], "ratio": found.get("counterexample_ratio"),
                  "reason": found.get("reason"), "replay": found.get("replay")}), indent=1) + "\n", encoding="utf-8")
+        for row in rec.get("ablation") or []:  # and those of its ablation, one file per dropped assumption
+            if row.get("counterexample") is not None:
+                folder = out / "counterexamples"
+                folder.mkdir(exist_ok=True)
+                name = f"{slug(rec['id'])}--without-{slug(row['assumption'])}.json"
+                (folder / name).write_text(json.dumps(_sanitize(
+                    {"claim": rec["id"], "dropped": row["assumption"], "params": row["counterexample"],
+                     "ratio": row.get("ratio"), "replay": row.get("replay")}), indent=1) + "\n", encoding="utf-8")
     claims = [{**{k: v for k, v in r.items() if k != "plots"}, "plot": pngs[r["id"]]} for r in records]
     doc = _sanitize({"claims": claims, "versions": versions, "meta": meta})
     (out / "results.json").write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")

@@ -1,6 +1,6 @@
 r"""Run one claim: draw its instances, run its method, hand the traces to its verifier.
 
-``run_claim(claim, quick=..., root_seed=...)`` is the single orchestrator; it returns
+``run_claim(claim, quick=..., root_seed=..., backend=...)`` is the single orchestrator; it returns
 the result record (the row of ``results.json``, with plot payloads). Seeds: the claim
 gets ``SeedSequence(root_seed, spawn_key=(crc32(id), grid_point, seed))``, split into
 one stream for the problem and one for the method, so a claim's numbers depend on the
@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from theory.claim import Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, parse_expression
+from theory.claim import (Bound, Claim, ClaimSpecError, Comparison, Rate, Scaling, Threshold, is_control,
+                          parse_expression)
 from verifiers import assumptions, bound, comparison, rate, scaling, search, threshold, worst_case
 from verifiers.expressions import curve, decay_form, resolve_params, value
 from verifiers.verdict import Verdict, combine
@@ -35,6 +36,26 @@ def effective(claim: Claim, quick: bool) -> Claim:
         current = getattr(claim, key)
         changes[key] = {**current, **override} if isinstance(current, dict) and isinstance(override, dict) else override
     return replace(claim, **changes)
+
+
+def on_backend(claim: Claim, backend: str) -> tuple[Claim, str]:
+    """The claim with its method (and a compared method) set to run on the array back end
+    ``backend`` where it takes it (:func:`problems.backend.accepts`), and the back end its
+    own method runs on. A claim that fixes ``backend`` in its parameters keeps it."""
+    if backend == "numba":
+        return claim, str(claim.method_params.get("backend", "numba"))
+    from problems.backend import accepts
+
+    changes: dict[str, Any] = {}
+    runs_on = str(claim.method_params.get("backend", "numba"))
+    if "backend" not in claim.method_params and accepts(claim.method, backend):
+        changes["method_params"] = {**claim.method_params, "backend": backend}
+        runs_on = backend
+    test = claim.test  # a compared method of its own takes its own parameters (B = the claim's method takes A's)
+    if isinstance(test, Comparison) and test.other_method is not None and "backend" not in test.other_params \
+            and accepts(test.other_method, backend):
+        changes["test"] = replace(test, other_params={**test.other_params, "backend": backend})
+    return (replace(claim, **changes) if changes else claim), runs_on
 
 
 def grid_points(claim: Claim) -> list[tuple[str, dict, dict]]:
@@ -90,7 +111,7 @@ class _Context:
     def draw(self, seed: np.random.SeedSequence, problem_params: dict, where: str):
         """An instance from ``seed``, its assumptions checked."""
         instance = self.claim.problem(np.random.default_rng(seed), **problem_params)
-        broken, unchecked = assumptions.check(instance, self.claim.assumptions)
+        broken, unchecked = assumptions.check(instance, self.claim.assumptions, self.params(instance))
         if broken:
             raise _Invalid(f"{where}: {broken}")
         self.unchecked.update(unchecked)
@@ -255,15 +276,17 @@ def error_record(claim: Claim, reason: str, *, root_seed: int = 0, seconds: floa
             "seconds": round(seconds, 3), "seed": root_seed, "statement": claim.statement,
             "provenance": claim.provenance, "finding": claim.finding, "measured": claim.measured,
             "assumptions": list(claim.assumptions),
-            "traceback": None, "plots": [], "worst_case": None, "search": None}
+            "traceback": None, "plots": [], "worst_case": None, "search": None, "ablation": None,
+            "backend": "numba"}
 
 
-def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
-    """Run one claim on every grid point and return its result record."""
+def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0, backend: str = "numba") -> dict:
+    """Run one claim on every grid point and return its result record; ``backend`` is the
+    array back end of the methods that take one (:mod:`problems.backend`)."""
     started = time.perf_counter()
     record = error_record(claim, "", root_seed=root_seed)
     try:
-        claim = effective(claim, quick)
+        claim, record["backend"] = on_backend(effective(claim, quick), backend)
         expr = None if claim.kind == "comparison" else parse_expression(claim.id, "claimed", claim.claimed)
         record["claimed"] = str(claim.claimed if expr is None else expr)
         verdicts, labels, unchecked = [], [], set()
@@ -298,6 +321,9 @@ def run_claim(claim: Claim, *, quick: bool = False, root_seed: int = 0) -> dict:
             record["search"] = {"status": explored.status, "reason": explored.reason, **explored.evidence}
             verdicts.append(replace(explored, evidence={}))
             labels.append("worst-case search")
+            if claim.search.ablations and not is_control(claim):
+                # which assumptions the conclusion needs: informative, not part of the verdict
+                record["ablation"] = search.ablate(claim, quick=quick, root_seed=root_seed)
         verdict, label = combine(verdicts, labels)
         evidence = dict(verdict.evidence)
         if label:
