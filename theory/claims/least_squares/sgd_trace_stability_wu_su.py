@@ -20,7 +20,7 @@ moment), no Monte Carlo. ``rtol=0.01``.
 from dataclasses import replace
 
 from problems.least_squares import interpolation_design, second_moment_growth
-from theory.claim import Citation, Claim, Interval, Search, Threshold, control
+from theory.claim import Ablation, Citation, Claim, Interval, Search, Threshold, control
 from theory.symbols import lambda_max, trace_H
 
 CLAIM = Claim(
@@ -32,7 +32,7 @@ CLAIM = Claim(
                       venue="ICML", locator="abstract, main stability result (theorem number not retrieved)",
                       url="https://arxiv.org/abs/2305.17490"),
     statement=r"\rho(\mathcal T_\eta) \le 1,\ B = 1 \implies \eta \le 2/\operatorname{tr} H",
-    assumptions=("convex-quadratic",),
+    assumptions=("convex-quadratic", "batch-size-one"),
     problem=interpolation_design,
     problem_params={"n_samples": 8, "dim": 12, "row_norm_spread": 5.0},
     method=second_moment_growth,
@@ -44,13 +44,17 @@ CLAIM = Claim(
     seeds=16,
     # random instances reach 0.26-0.67 of the bound; collinear rows of equal norm (dim = 1, spread 1) attain it
     search=Search(space={"n_samples": Interval(1, 12, integer=True), "dim": Interval(1, 16, integer=True),
-                         "row_norm_spread": Interval(1.0, 20.0, log=True)}, examples=30, polish=10),
+                         "row_norm_spread": Interval(1.0, 20.0, log=True)}, examples=30, polish=10,
+                  # without batch size 1: B up to 4 on at least 4 samples (the control at B = 2 in the catalogue)
+                  ablations={"batch-size-one": Ablation(space={"batch_size": Interval(1, 4, integer=True),
+                                                               "n_samples": Interval(4, 12, integer=True)})}),
 )
 
 GD_LIMIT = replace(
     CLAIM, id="least-squares/wu-su-gd-lambda-max-stability",
     title="At batch size n (GD) the stability limit is 2/lambda_max exactly",
     statement=r"B = n \implies \eta_c = 2/\lambda_{\max}(H)",
+    assumptions=("convex-quadratic",),
     method_params={"batch_size": 8, "n_checkpoints": 4},  # B = n_samples: full-batch GD
     claimed=2 / lambda_max,
     test=Threshold(parameter="step_size", bracket=(0.1 / trace_H, 4 / trace_H), rtol=0.01, rel_width=1e-4),
@@ -67,8 +71,9 @@ CLAIMS = [
     control(CLAIM, suffix="batch-size-2",
             why="The trace bound is a batch-size-1 statement: at B = 2 the mixture operator is stable beyond "
                 "2/tr(H) on instances with spread row norms.",
-            method_params={"batch_size": 2, "n_checkpoints": 4},
-            search=replace(CLAIM.search, space={**CLAIM.search.space, "n_samples": Interval(2, 12, integer=True)})),
+            method_params={"batch_size": 2, "n_checkpoints": 4}, assumptions=("convex-quadratic",),
+            search=replace(CLAIM.search, space={**CLAIM.search.space, "n_samples": Interval(2, 12, integer=True)},
+                           ablations={})),
     GD_LIMIT,
     control(GD_LIMIT, suffix="trace-for-gd",
             why="GD's stability does not constrain the trace: at B = n the threshold is 2/lambda_max, "

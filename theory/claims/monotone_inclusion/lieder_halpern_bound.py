@@ -23,9 +23,9 @@ Worst case over the class (PEP): the bound is certified over every :math:`1/L`-c
 linear ones) for :math:`N \in \{1, 2, 4, 8\}` and is tight there; the half-constant control is refuted by PEPit's
 worst-case operator at every :math:`N`.
 """
-from problems.monotone_inclusion import cocoercive_linear, halpern
+from problems.monotone_inclusion import cocoercive_linear, halpern, monotone_linear
 from problems.pep import halpern_pep
-from theory.claim import Bound, Claim, Interval, Search, WorstCase, control
+from theory.claim import Ablation, Bound, Claim, Interval, Search, WorstCase, control
 from theory.papers import LIEDER
 from theory.symbols import L, dist0, t
 
@@ -35,6 +35,7 @@ CLAIM = Claim(
     family="halpern",
     citation=LIEDER,
     statement=r"\|F(z_k)\| \le \frac{L\|z_0 - z^\star\|}{k+1}",
+    assumptions=("cocoercive",),
     problem=cocoercive_linear,
     problem_params={"n_components": 1, "spread": 0.0},
     grid={"dim": [5, 20], "lowest": [0.01, 1.0]},
@@ -47,7 +48,13 @@ CLAIM = Claim(
     # over every 1/L-cocoercive operator, not only the linear ones drawn here
     worst_case=WorstCase(pep=halpern_pep, params={"L": 1.0}, constants={"L": 1.0, "dist0": 1.0}),
     search=Search(space={"dim": Interval(1, 30, integer=True), "lowest": Interval(1e-4, 1.0, log=True)},
-                  examples=40, polish=20),
+                  examples=40, polish=20,
+                  # without cocoercivity: monotone operators with a skew part (L = ||A||), on which
+                  # T = I - (2/L) F is no longer nonexpansive
+                  ablations={"cocoercive": Ablation(
+                      problem=monotone_linear, problem_params={"n_components": 1, "spread": 0.0},
+                      space={"dim": Interval(2, 30, integer=True), "skew": Interval(1e-3, 1.0, log=True),
+                             "psd_scale": Interval(1e-2, 1.0, log=True)})}),
 )
 
 CLAIMS = [control(
