@@ -21,6 +21,7 @@ CLAIM = Claim(
     family="halpern",
     citation=CAI_ALACAOGLU_DIAKONIKOLAS.at("abstract; the deterministic baseline O(n L / eps)"),
     statement=r"\#\text{calls}(\varepsilon) = \Theta(n\,L\|z_0 - z^\star\|/\varepsilon)",
+    assumptions=("cocoercive",),
     problem=cocoercive_linear,
     problem_params={"dim": 20, "spread": 0.1},
     method=halpern,

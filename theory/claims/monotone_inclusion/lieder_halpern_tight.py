@@ -30,6 +30,7 @@ CLAIM = Claim(
     family="halpern",
     citation=LIEDER.at("Theorem 2.1 and the tightness example"),
     statement=r"\|F(z_{2j})\| = \frac{L\|z_0 - z^\star\|}{2j+1} \quad (F = L\,I)",
+    assumptions=("cocoercive",),
     problem=scaled_identity,
     problem_params={"dim": 20, "lipschitz": 2.0},
     method=halpern,
