@@ -1,1 +1,2 @@
-"""Speed of the Numba kernels against their NumPy twins, measured in the same run (``make bench``)."""
+"""Speed ratios measured side by side in one run (``make bench``, ``python -m benchmarks``): kernels
+against their NumPy twins and plain loops, the memory roofline, throughput, the GPU and ``make verify``."""
