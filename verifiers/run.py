@@ -140,6 +140,21 @@ class _Context:
         self.check_solves(trace, s)
         return trace
 
+    def run_seeds(self) -> list:
+        """The method on every seed's instance, with its own parameters and random stream, in one
+        call when the method has an ``over_seeds`` form (``method.over_seeds(instances, rngs,
+        params)``: one batched state over the seeds, so that an array back end does the work in
+        large operations); its traces equal the per-seed calls' (to round-off on an array back
+        end, bit for bit on the Numba kernels, which it runs seed by seed)."""
+        over_seeds = getattr(self.claim.method, "over_seeds", None)
+        if over_seeds is None or len(self.instances) < 2:
+            return [self.run(s) for s in range(len(self.instances))]
+        rngs = [np.random.default_rng(seed) for seed in self.method_seeds]
+        traces = over_seeds(self.instances, rngs, [self.params(instance) for instance in self.instances])
+        for s, trace in enumerate(traces):
+            self.check_solves(trace, s)
+        return traces
+
     def check_solves(self, trace, s: int) -> None:
         """A method that solves convex programs reports each solve's status in
         ``info["solver_status"]`` (a string or a sequence of them); one that is not
@@ -159,8 +174,7 @@ class _Context:
 
 def _bound(ctx: _Context, expr) -> Verdict:
     runs, t = [], None
-    for s, instance in enumerate(ctx.instances):
-        trace = ctx.run(s)
+    for instance, trace in zip(ctx.instances, ctx.run_seeds()):
         t = trace.t
         runs.append((trace.values, curve(expr, "t", instance.constants, trace.t, claim_id=ctx.claim.id)))
     return bound.decide(t, runs, ctx.claim.test, ylabel=ctx.claim.measured)
@@ -168,8 +182,7 @@ def _bound(ctx: _Context, expr) -> Verdict:
 
 def _rate(ctx: _Context, expr) -> Verdict:
     runs, t, form, burn_in = [], None, None, 0.0
-    for s, instance in enumerate(ctx.instances):
-        trace = ctx.run(s)
+    for instance, trace in zip(ctx.instances, ctx.run_seeds()):
         t = trace.t
         form = decay_form(expr, "t", instance.constants, claim_id=ctx.claim.id)
         prefactor = curve(form.prefactor, "t", {}, trace.t, claim_id=ctx.claim.id)

@@ -61,14 +61,21 @@ def _zero(xp):
     return xp.zeros((), dtype=xp.float64)
 
 
+def _rows(xp, e0):
+    """The error as a row: ``(1, d)`` for one instance, ``(S, 1, d)`` for ``S`` stacked ones (with
+    ``H`` of shape ``(S, d, d)`` and step sizes ``(S, 1, 1)``: the same code runs the seeds as one
+    batched state, ``out`` getting one row per seed)."""
+    return xp.reshape(e0, (*e0.shape[:-1], 1, e0.shape[-1]))
+
+
 def _gd_loop(H, e0, step_size, metric, record_at, out):
     xp = array_namespace(e0, H)
     zero = _zero(xp)
-    E = xp.reshape(e0, (1, -1))  # rebound at each step, never written
+    E = _rows(xp, e0)  # rebound at each step, never written
     k = 0
     for t in range(record_at[-1] + 1):
         if t == record_at[k]:
-            out[:, k] = to_numpy(_metric(xp, H, E, metric))
+            out[:, k] = np.reshape(to_numpy(_metric(xp, H, E, metric)), (-1,))
             k += 1
         if t == record_at[-1]:
             break
@@ -78,7 +85,7 @@ def _gd_loop(H, e0, step_size, metric, record_at, out):
 def _gd_design_loop(A, H, e0, step_size, metric, record_at, out):
     xp = array_namespace(e0, A)
     zero = _zero(xp)
-    E = xp.reshape(e0, (1, -1))
+    E = _rows(xp, e0)
     coef = step_size / A.shape[0]
     k = 0
     for t in range(record_at[-1] + 1):
@@ -94,12 +101,12 @@ def _gd_design_loop(A, H, e0, step_size, metric, record_at, out):
 def _heavy_ball_loop(H, e0, step_size, momentum, metric, record_at, out):
     xp = array_namespace(e0, H)
     zero = _zero(xp)
-    E = xp.reshape(e0, (1, -1))
+    E = _rows(xp, e0)
     P = E
     k = 0
     for t in range(record_at[-1] + 1):
         if t == record_at[k]:
-            out[:, k] = to_numpy(_metric(xp, H, E, metric))
+            out[:, k] = np.reshape(to_numpy(_metric(xp, H, E, metric)), (-1,))
             k += 1
         if t == record_at[-1]:
             break
@@ -109,12 +116,12 @@ def _heavy_ball_loop(H, e0, step_size, momentum, metric, record_at, out):
 def _nesterov_loop(H, e0, step_size, momentum, metric, record_at, out):
     xp = array_namespace(e0, H)
     zero = _zero(xp)
-    E = xp.reshape(e0, (1, -1))
+    E = _rows(xp, e0)
     P = E
     k = 0
     for t in range(record_at[-1] + 1):
         if t == record_at[k]:
-            out[:, k] = to_numpy(_metric(xp, H, E, metric))
+            out[:, k] = np.reshape(to_numpy(_metric(xp, H, E, metric)), (-1,))
             k += 1
         if t == record_at[-1]:
             break

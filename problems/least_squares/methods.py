@@ -74,9 +74,7 @@ def gradient_descent(instance, rng, *, step_size, n_iter, metric="suboptimality"
     """
     design = _checks.choice("operator", operator, OPERATORS) == 1
     A, H, e0 = _design(instance) if design else (None, *_quadratic(instance, "gradient_descent"))
-    step_size = _checks.positive("step_size", step_size, fix="try 1/L")
-    code = _checks.choice("metric", metric, METRICS)
-    t = _checks.record_points(n_iter, n_checkpoints)
+    step_size, _, code, t = _settings(instance, step_size, 0.0, metric, n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
     impl, move = _backend(backend)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence, not a warning
@@ -99,10 +97,7 @@ def heavy_ball(instance, rng, *, step_size, momentum, n_iter, metric="suboptimal
     :func:`gradient_descent`; ``momentum`` is :math:`\beta` (any finite real).
     """
     H, e0 = _quadratic(instance, "heavy_ball")
-    step_size = _checks.positive("step_size", step_size, fix="try 1/L")
-    momentum = _checks.real("momentum", momentum, fix="pass beta, usually in [0, 1)")
-    code = _checks.choice("metric", metric, METRICS)
-    t = _checks.record_points(n_iter, n_checkpoints)
+    step_size, momentum, code, t = _settings(instance, step_size, momentum, metric, n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
     impl, move = _backend(backend)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -123,13 +118,7 @@ def nesterov(instance, rng, *, step_size, momentum=None, n_iter, metric="subopti
     in :func:`gradient_descent`.
     """
     H, e0 = _quadratic(instance, "nesterov")
-    step_size = _checks.positive("step_size", step_size, fix="try 1/L")
-    if momentum is None:
-        L, mu = instance.constants["L"], instance.constants["mu"]
-        momentum = (np.sqrt(L) - np.sqrt(mu)) / (np.sqrt(L) + np.sqrt(mu))
-    momentum = _checks.real("momentum", momentum, fix="pass beta in [0, 1) or None")
-    code = _checks.choice("metric", metric, METRICS)
-    t = _checks.record_points(n_iter, n_checkpoints)
+    step_size, momentum, code, t = _settings(instance, step_size, momentum, metric, n_iter, n_checkpoints)
     out = np.full((1, t.size), np.nan)
     impl, move = _backend(backend)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -234,6 +223,68 @@ def online_sgd(instance, rng, *, step_size, n_iter, batch_size=1, average="last"
     return Trace("excess_risk", t, out, _checks.info(
         t, out, backend=backend, step_size=float(step_size), batch_size=B, average=average,
         ema_decay=float(ema_decay), replicas=R))
+
+
+def _settings(instance, step_size, momentum, metric, n_iter, n_checkpoints):
+    """Validated ``(step_size, momentum, metric code, checkpoints)`` of a method on a quadratic;
+    ``momentum=None`` is Nesterov's :math:`\frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu}`."""
+    step_size = _checks.positive("step_size", step_size, fix="try 1/L")
+    if momentum is None:
+        L, mu = instance.constants["L"], instance.constants["mu"]
+        momentum = (np.sqrt(L) - np.sqrt(mu)) / (np.sqrt(L) + np.sqrt(mu))
+    momentum = _checks.real("momentum", momentum, fix="pass beta, usually in [0, 1), or None for Nesterov's")
+    return step_size, momentum, _checks.choice("metric", metric, METRICS), _checks.record_points(n_iter, n_checkpoints)
+
+
+def _over_seeds(method, loop: str, instances, rngs, params) -> list:
+    r"""``method`` on several instances (one parameter dict each) as one batched state on an
+    array back end: the Hessians stacked ``(S, d, d)``, the errors ``(S, 1, d)``, the step sizes
+    and momenta ``(S, 1, 1)``, one matrix product per step for all seeds. The Numba kernels,
+    parameters that differ in more than the step size and momentum (which resolve per
+    instance: ``1/L``), the design operator or unequal dimensions run seed by seed. Each
+    trace equals the per-seed call's (the same arithmetic; a batched product may round
+    differently in the last place)."""
+    first = params[0]
+    per_seed = ("step_size", "momentum")
+    shared = {k: v for k, v in first.items() if k not in per_seed}
+    backend = first.get("backend", "numba")
+    if (backend == "numba" or first.get("operator", "hessian") != "hessian"
+            or any({k: v for k, v in p.items() if k not in per_seed} != shared or p.keys() != first.keys()
+                   for p in params)):
+        return [method(instance, rng, **p) for instance, rng, p in zip(instances, rngs, params)]
+    quadratics = [_quadratic(instance, method.__name__) for instance in instances]
+    if len({e0.shape for _, e0 in quadratics}) > 1:
+        return [method(instance, rng, **p) for instance, rng, p in zip(instances, rngs, params)]
+    settings = [_settings(instance, p.get("step_size"), p.get("momentum", 0.0 if loop == "_gd_loop" else None),
+                          p.get("metric", "suboptimality"), p.get("n_iter"), p.get("n_checkpoints", 60))
+                for instance, p in zip(instances, params)]
+    t, code = settings[0][3], settings[0][2]
+    impl, move = _backend(backend)
+    H = move(np.stack([H for H, _ in quadratics]))
+    e0 = move(np.stack([e0 for _, e0 in quadratics]))
+    step = move(np.array([s[0] for s in settings]).reshape(-1, 1, 1))
+    momentum = move(np.array([s[1] for s in settings]).reshape(-1, 1, 1))
+    out = np.full((len(instances), t.size), np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if loop == "_gd_loop":
+            impl._gd_loop(H, e0, step, code, t, out)
+        else:
+            getattr(impl, loop)(H, e0, step, momentum, code, t, out)
+    metric = first.get("metric", "suboptimality")
+    traces = []
+    for s, (step_size, beta, _, _) in enumerate(settings):
+        row = out[s:s + 1]
+        extra = {"operator": "hessian"} if loop == "_gd_loop" else {"momentum": beta}
+        traces.append(Trace(metric, t, row, _checks.info(t, row, backend=backend, step_size=step_size, **extra)))
+    return traces
+
+
+gradient_descent.over_seeds = lambda instances, rngs, params: _over_seeds(
+    gradient_descent, "_gd_loop", instances, rngs, params)
+heavy_ball.over_seeds = lambda instances, rngs, params: _over_seeds(
+    heavy_ball, "_heavy_ball_loop", instances, rngs, params)
+nesterov.over_seeds = lambda instances, rngs, params: _over_seeds(
+    nesterov, "_nesterov_loop", instances, rngs, params)
 
 
 def _backend(backend):

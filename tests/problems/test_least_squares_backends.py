@@ -187,3 +187,32 @@ def test_every_converted_method_accepts_every_backend():
     for method in (ls.gradient_descent, ls.heavy_ball, ls.nesterov, ls.minibatch_sgd,
                    ls.online_sgd):
         assert all(problems.backend.accepts(method, b) for b in problems.backend.BACKENDS)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy", "array_api_strict"])
+@pytest.mark.parametrize("method, extra", [(ls.gradient_descent, {}), (ls.heavy_ball, {"momentum": 0.5}),
+                                           (ls.nesterov, {}), (ls.nesterov, {"metric": "distance"})])
+def test_seeds_run_as_one_batched_state_give_the_per_seed_traces(backend, method, extra):
+    instances = [ls.gaussian_design(np.random.default_rng(s), n_samples=30, dim=6, condition_number=20.0)
+                 for s in range(3)]
+    rngs = [np.random.default_rng(s) for s in range(3)]
+    params = [{"step_size": 1 / i.constants["L"], "n_iter": 150, "backend": backend, **extra} for i in instances]
+    batched = method.over_seeds(instances, rngs, params)
+    for instance, rng, p, trace in zip(instances, rngs, params, batched):
+        alone = method(instance, rng, **p)
+        np.testing.assert_allclose(trace.values, alone.values, rtol=1e-12, atol=0)
+        np.testing.assert_array_equal(trace.t, alone.t)
+        assert trace.info == alone.info
+
+
+def test_seeds_with_other_shapes_or_settings_run_one_by_one():
+    instances = [ls.gaussian_design(np.random.default_rng(0), n_samples=30, dim=d) for d in (4, 6)]
+    rngs = [np.random.default_rng(0)] * 2
+    params = {"step_size": 0.5, "n_iter": 20, "backend": "numpy"}
+    unequal = ls.gradient_descent.over_seeds(instances, rngs, [params] * 2)
+    for instance, trace in zip(instances, unequal):
+        np.testing.assert_array_equal(trace.values, ls.gradient_descent(instance, rngs[0], **params).values)
+    mixed = ls.gradient_descent.over_seeds(
+        instances[:1] * 2, rngs, [{"step_size": 0.5, "n_iter": 20, "backend": "numpy", "metric": m}
+                                  for m in ("suboptimality", "distance")])
+    assert [t.metric for t in mixed] == ["suboptimality", "distance"]

@@ -67,3 +67,23 @@ def test_a_claim_on_the_gpu_gives_the_verdict_of_the_kernels():
     claim = _claim("least-squares/gd-strongly-convex-bound")
     on_gpu = run_claim(claim, quick=True, backend="cupy")
     assert on_gpu["backend"] == "cupy" and on_gpu["status"] == run_claim(claim, quick=True)["status"]
+
+
+def test_the_engine_runs_the_seeds_in_one_call_where_the_method_can():
+    from problems import least_squares as ls
+
+    calls = []
+    original = ls.gradient_descent.over_seeds
+
+    def counting(instances, rngs, params):
+        calls.append(len(instances))
+        return original(instances, rngs, params)
+
+    claim = _claim("least-squares/gd-strongly-convex-bound")
+    ls.gradient_descent.over_seeds = counting
+    try:
+        batched = run_claim(claim, quick=True, backend="numpy")
+    finally:
+        ls.gradient_descent.over_seeds = original
+    assert calls and all(n == claim.seeds for n in calls)  # one call per grid point, all seeds in it
+    assert batched["estimate"] == run_claim(claim, quick=True)["estimate"]
