@@ -19,6 +19,10 @@ the host from ``rng`` replica by replica, identically for every back end: the Nu
 the checkpoints come home as NumPy.
 Divergence is not an error: a replica that overflows reads ``inf`` from then on and
 ``info["first_nonfinite"]`` gives the first checkpoint where some replica did.
+``symmetric_gd.over_seeds`` and ``asymmetric_gd.over_seeds`` (the engine's form for several
+seeds) run the seeds of a grid point as one batched state on the array back ends, factors
+``(seeds, replicas, n, k)``, each seed's initial factors drawn from its own ``rng`` as above;
+every trace is the per-seed call's.
 
 [1] N. Xiong, L. Ding, S. S. Du (2024). How Over-Parameterization Slows Down Gradient
     Descent in Matrix Sensing: The Curses of Symmetry and Initialization. ICLR 2024.
@@ -26,6 +30,9 @@ Divergence is not an error: a replica that overflows reads ``inf`` from then on 
     Recovery: Small Initialization, Noisy Measurements, and Over-parameterization. JMLR 24.
 """
 from __future__ import annotations
+
+import inspect
+from typing import NamedTuple
 
 import numpy as np
 
@@ -73,17 +80,8 @@ def symmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, replica
     backend : {"numba", "numpy", "cupy", "array_api_strict"}
         Where it runs (see the module docstring); ``"cupy"`` needs CuPy and a GPU.
     """
-    U, s, _, M_star, A, y, norm_M = _problem(instance, "symmetric_gd", symmetric=True)
-    n = M_star.shape[0]
-    k, alpha, eta, R, code, t, xp, rng = _common(
-        instance, rng, width, min(M_star.shape), init_scale, step_size, n_iter, replicas,
-        metric, n_checkpoints, backend)
-    X0 = alpha * (rng.standard_normal((R, n, k)) / np.sqrt(n))
-    out = np.full((R, t.size), np.nan)
-    _launch(xp, "_symmetric_gd", (U, s, M_star, A, y, X0), (eta, code, norm_M, t, out))
-    return Trace(metric, t, out, _checks.info(
-        t, out, backend=backend, width=k, init_scale=alpha, step_size=eta, replicas=R,
-        n_measurements=A.shape[0]))
+    return _finish(_symmetric_run(instance, rng, width, init_scale, step_size, n_iter, replicas,
+                                  metric, n_checkpoints, backend))
 
 
 def asymmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, init_ratio=1.0,
@@ -132,26 +130,9 @@ def asymmetric_gd(instance, rng, *, width, init_scale, step_size, n_iter, init_r
 
     Other parameters as in :func:`symmetric_gd`.
     """
-    U, s, V, M_star, A, y, norm_M = _problem(instance, "asymmetric_gd", symmetric=False)
-    n1, n2 = M_star.shape
-    k, alpha, eta, R, code, t, xp, rng = _common(
-        instance, rng, width, min(n1, n2), init_scale, step_size, n_iter, replicas, metric,
-        n_checkpoints, backend)
-    rho = _checks.positive("init_ratio", init_ratio, fix="pass the scale of G_0 over F_0")
-    at = _checks.integer("rebalance_at", rebalance_at, low=-1, high=int(t[-1]) - 1,
-                         fix=f"pass -1 (never) or a step in [0, n_iter={int(t[-1])})")
-    c = _checks.positive("rebalance_scale", rebalance_scale,
-                         fix="pass the common squared singular value of F after rebalancing")
-    F0, G0 = np.empty((R, n1, k)), np.empty((R, n2, k))
-    for r in range(R):
-        F0[r] = alpha * (rng.standard_normal((n1, k)) / np.sqrt(n1))
-        G0[r] = (rho * alpha) * (rng.standard_normal((n2, k)) / np.sqrt(n2))
-    out = np.full((R, t.size), np.nan)
-    _launch(xp, "_asymmetric_gd", (U, s, V, M_star, A, y, F0, G0),
-            (eta, at, c, code, norm_M, t, out))
-    return Trace(metric, t, out, _checks.info(
-        t, out, backend=backend, width=k, init_scale=alpha, init_ratio=rho, step_size=eta,
-        rebalance_at=at, rebalance_scale=c, replicas=R, n_measurements=A.shape[0]))
+    return _finish(_asymmetric_run(instance, rng, width, init_scale, step_size, n_iter, init_ratio,
+                                   rebalance_at, rebalance_scale, replicas, metric, n_checkpoints,
+                                   backend))
 
 
 def subgradient_l1(instance, rng, *, width, init_scale, step_size, decay, n_iter, n_used=0,
@@ -199,6 +180,129 @@ def subgradient_l1(instance, rng, *, width, init_scale, step_size, decay, n_iter
     return Trace(metric, t, out, _checks.info(
         t, out, backend=backend, width=k, init_scale=alpha, step_size=eta, decay=q,
         n_used=m_used, replicas=R))
+
+
+symmetric_gd.over_seeds = lambda instances, rngs, params: _over_seeds(
+    symmetric_gd, _symmetric_run, instances, rngs, params)
+asymmetric_gd.over_seeds = lambda instances, rngs, params: _over_seeds(
+    asymmetric_gd, _asymmetric_run, instances, rngs, params)
+
+
+class _Run(NamedTuple):
+    """One validated call with its initial factors drawn, not yet launched: ``kernel``'s
+    arrays (host NumPy, in its argument order) and scalars (those between the arrays and
+    ``record_at``), the checkpoint grid, the namespace (``None``: Numba), and the trace's
+    metric and ``info`` settings."""
+    kernel: str
+    arrays: tuple
+    scalars: tuple
+    t: np.ndarray
+    xp: object
+    metric: str
+    info: dict
+
+
+def _symmetric_run(instance, rng, width, init_scale, step_size, n_iter, replicas, metric,
+                   n_checkpoints, backend) -> _Run:
+    U, s, _, M_star, A, y, norm_M = _problem(instance, "symmetric_gd", symmetric=True)
+    n = M_star.shape[0]
+    k, alpha, eta, R, code, t, xp, rng = _common(
+        instance, rng, width, min(M_star.shape), init_scale, step_size, n_iter, replicas,
+        metric, n_checkpoints, backend)
+    X0 = alpha * (rng.standard_normal((R, n, k)) / np.sqrt(n))
+    return _Run("_symmetric_gd", (U, s, M_star, A, y, X0), (eta, code, norm_M), t, xp, metric,
+                {"backend": backend, "width": k, "init_scale": alpha, "step_size": eta,
+                 "replicas": R, "n_measurements": A.shape[0]})
+
+
+def _asymmetric_run(instance, rng, width, init_scale, step_size, n_iter, init_ratio,
+                    rebalance_at, rebalance_scale, replicas, metric, n_checkpoints,
+                    backend) -> _Run:
+    U, s, V, M_star, A, y, norm_M = _problem(instance, "asymmetric_gd", symmetric=False)
+    n1, n2 = M_star.shape
+    k, alpha, eta, R, code, t, xp, rng = _common(
+        instance, rng, width, min(n1, n2), init_scale, step_size, n_iter, replicas, metric,
+        n_checkpoints, backend)
+    rho = _checks.positive("init_ratio", init_ratio, fix="pass the scale of G_0 over F_0")
+    at = _checks.integer("rebalance_at", rebalance_at, low=-1, high=int(t[-1]) - 1,
+                         fix=f"pass -1 (never) or a step in [0, n_iter={int(t[-1])})")
+    c = _checks.positive("rebalance_scale", rebalance_scale,
+                         fix="pass the common squared singular value of F after rebalancing")
+    F0, G0 = np.empty((R, n1, k)), np.empty((R, n2, k))
+    for r in range(R):
+        F0[r] = alpha * (rng.standard_normal((n1, k)) / np.sqrt(n1))
+        G0[r] = (rho * alpha) * (rng.standard_normal((n2, k)) / np.sqrt(n2))
+    return _Run("_asymmetric_gd", (U, s, V, M_star, A, y, F0, G0), (eta, at, c, code, norm_M),
+                t, xp, metric,
+                {"backend": backend, "width": k, "init_scale": alpha, "init_ratio": rho,
+                 "step_size": eta, "rebalance_at": at, "rebalance_scale": c, "replicas": R,
+                 "n_measurements": A.shape[0]})
+
+
+def _finish(run: _Run) -> Trace:
+    """Launch ``run`` and return its trace."""
+    out = np.full((run.info["replicas"], run.t.size), np.nan)
+    _launch(run.xp, run.kernel, run.arrays, (*run.scalars, run.t, out))
+    return Trace(run.metric, run.t, out, _checks.info(run.t, out, **run.info))
+
+
+# How a batch of S seeds stacks a kernel's arguments on a leading seed axis. Per array: 1 where
+# the stack also takes a unit replica axis, to broadcast against the (S, R, n, k) factors (U, s,
+# V, M_star, y); 0 for the factors (they have their replica axis) and for A (reshaped to
+# (S, m, n1 n2), it multiplies the (S, R, n1 n2) rows of the products seed by seed). Per scalar:
+# 0 where the seeds must agree (metric code, rebalance_at), else the rank of its per-seed array
+# (S, 1, ...): 4 to scale the factors (step size, rebalancing scale), 2 to divide the (S, R)
+# metric (norm_M).
+_SEED_LAYOUT = {
+    "_symmetric_gd": ((1, 1, 1, 0, 1, 0), (4, 0, 2)),
+    "_asymmetric_gd": ((1, 1, 1, 1, 0, 1, 0, 0), (4, 0, 4, 0, 2)),
+}
+
+
+def _over_seeds(method, prepare, instances, rngs, params) -> list[Trace]:
+    r"""The traces of ``method(instance, rng, **p)`` for each seed's instance, generator and
+    parameters, the seeds run as one batched state where they can.
+
+    Each seed is validated and draws its initial factors from its own generator as its call
+    does (``prepare`` is that call's first half, so its errors are the call's). On an array
+    back end, seeds whose arrays have equal shapes and whose settings agree (all but the step
+    size, the initial and rebalancing scales and ratio, which may resolve per instance) run as
+    one state: the factors ``(S, R, n, k)``, the instance arrays stacked on a leading seed axis
+    (``_SEED_LAYOUT``), one set of batched products per step for all seeds. The Numba
+    kernels, or seeds that differ otherwise, run one by one. Each trace equals the per-seed
+    call's (the same arithmetic; a batched product may round differently in the last place),
+    its ``info`` too."""
+    runs = []
+    for instance, rng, p in zip(instances, rngs, params):
+        try:
+            bound = inspect.signature(method).bind(instance, rng, **p)
+        except TypeError:
+            method(instance, rng, **p)  # raises the call's own TypeError
+            raise
+        bound.apply_defaults()
+        runs.append(prepare(**bound.arguments))
+    if len(runs) < 2 or runs[0].xp is None or not all(_agree(runs[0], run) for run in runs[1:]):
+        return [_finish(run) for run in runs]
+    first = runs[0]
+    lifts, ranks = _SEED_LAYOUT[first.kernel]
+    arrays = [np.stack([run.arrays[i] for run in runs]) for i in range(len(lifts))]
+    arrays = [a[:, None] if lift else a for a, lift in zip(arrays, lifts)]
+    scalars = [problems.backend.to_device(first.xp, np.reshape(
+        [run.scalars[i] for run in runs], (-1,) + (1,) * (rank - 1))) if rank else first.scalars[i]
+        for i, rank in enumerate(ranks)]
+    out = np.full((len(runs), first.info["replicas"], first.t.size), np.nan)
+    _launch(first.xp, first.kernel, arrays, (*scalars, first.t, out))
+    return [Trace(run.metric, run.t, out[s], _checks.info(run.t, out[s], **run.info))
+            for s, run in enumerate(runs)]
+
+
+def _agree(first: _Run, run: _Run) -> bool:
+    """Whether ``run`` can join ``first``'s seed batch (see ``_SEED_LAYOUT``)."""
+    return (run.kernel == first.kernel and run.xp is first.xp and run.metric == first.metric
+            and np.array_equal(run.t, first.t)
+            and [a.shape for a in run.arrays] == [a.shape for a in first.arrays]
+            and all(rank or a == b for rank, a, b in
+                    zip(_SEED_LAYOUT[first.kernel][1], first.scalars, run.scalars)))
 
 
 def _namespace(backend):

@@ -108,3 +108,89 @@ def test_every_method_runs_on_every_back_end_and_refuses_others(method):
             ms.subgradient_l1: "subgradient_l1"}[method]
     with pytest.raises(ValueError, match=r"backend.*'numba'.*'array_api_strict'.*'torch'"):
         run(case, "torch")
+
+
+# ---------------------------------------------------------------- seeds as one batched state
+
+def seeded(case, seeds=3, backend="numpy", **override):
+    """The engine's arguments for ``over_seeds``: one instance, generator and parameter dict per
+    seed, the step size (0.2 / sigma_1) and rebalancing scale (sigma_r) resolved per instance."""
+    method, make, problem, params = CASES[case]
+    makers = {sym: ms.symmetric_low_rank, asym: ms.asymmetric_low_rank}
+    shape = {"dim": 8} if make is sym else {"rows": 7, "cols": 5}
+    instances = [makers[make](np.random.default_rng(s), rank=2, **shape, **problem)
+                 for s in range(seeds)]
+    per_instance = [{"step_size": 0.2 / i.constants["sigma_1"],
+                     **({"rebalance_scale": i.constants["sigma_r"]}
+                        if "rebalance_at" in params else {})} for i in instances]
+    return method, instances, [np.random.default_rng(20 + s) for s in range(seeds)], [
+        {**GD, **params, **p, "backend": backend, **override} for p in per_instance]
+
+
+@pytest.fixture
+def launches(monkeypatch):
+    """The shapes of the initial factors of every kernel launch: ``(S, R, n, k)`` for a batch."""
+    shapes = []
+    launch = ms.methods._launch
+    monkeypatch.setattr(ms.methods, "_launch", lambda xp, name, arrays, rest: (
+        shapes.append(arrays[-1].shape), launch(xp, name, arrays, rest))[1])
+    return shapes
+
+
+def assert_per_seed_traces(method, instances, rngs, params, traces):
+    assert len(traces) == len(instances)
+    for s, (instance, p, trace) in enumerate(zip(instances, params, traces)):
+        alone = method(instance, np.random.default_rng(20 + s), **p)
+        np.testing.assert_array_equal(trace.t, alone.t)
+        np.testing.assert_allclose(trace.values, alone.values, rtol=1e-12, atol=0)
+        assert trace.metric == alone.metric and trace.info == alone.info
+
+
+@pytest.mark.parametrize("case", ["symmetric_full", "symmetric_sensing", "asymmetric_full",
+                                  "asymmetric_full_rebalanced", "asymmetric_sensing"])
+@pytest.mark.parametrize("backend", ["numba", *ARRAY])
+def test_seeds_run_as_one_batched_state_give_the_per_seed_traces(backend, case, launches):
+    method, instances, rngs, params = seeded(case, backend=backend)
+    traces = method.over_seeds(instances, rngs, params)
+    n_seeds = len(instances)
+    assert launches == ([(GD["replicas"],) + launches[0][1:]] * n_seeds if backend == "numba"
+                        else [(n_seeds, GD["replicas"]) + launches[0][2:]])
+    assert_per_seed_traces(method, instances, rngs, params, traces)
+
+
+def test_a_seed_that_diverges_reads_inf_in_its_own_rows_only(launches):
+    method, instances, rngs, params = seeded("asymmetric_full")
+    params[1] = {**params[1], "init_scale": 1.0, "step_size": 50.0}
+    traces = method.over_seeds(instances, rngs, params)
+    assert len(launches) == 1 and len(launches[0]) == 4
+    assert traces[1].info["first_nonfinite"] is not None
+    assert traces[0].info["first_nonfinite"] is None and traces[2].info["first_nonfinite"] is None
+    assert_per_seed_traces(method, instances, rngs, params, traces)
+
+
+def test_seeds_with_other_shapes_or_settings_run_one_by_one(launches):
+    method, instances, rngs, params = seeded("symmetric_sensing", seeds=2)
+    unequal = [instances[0], ms.symmetric_low_rank(np.random.default_rng(1), dim=6, rank=2,
+                                                   **SENSED)]
+    traces = method.over_seeds(unequal, rngs, params)
+    assert [len(shape) for shape in launches] == [3, 3]
+    assert_per_seed_traces(method, unequal, rngs, params, traces)
+    method, instances, rngs, params = seeded("symmetric_full", seeds=2)
+    params[1] = {**params[1], "metric": "relative"}
+    launches.clear()
+    traces = method.over_seeds(instances, rngs, params)
+    assert [len(shape) for shape in launches] == [3, 3]
+    assert_per_seed_traces(method, instances, rngs, params, traces)
+
+
+def test_seeds_are_validated_as_the_single_call_validates():
+    method, instances, rngs, params = seeded("asymmetric_full")
+    params[2] = {**params[2], "init_ratio": -1.0}
+    with pytest.raises(ValueError) as single:
+        method(instances[2], rngs[2], **params[2])
+    with pytest.raises(ValueError) as batched:
+        method.over_seeds(instances, rngs, params)
+    assert str(batched.value) == str(single.value)
+    params[2] = {**params[2], "init_ratio": 1.0, "widht": 3}
+    with pytest.raises(TypeError, match="widht"):
+        method.over_seeds(instances, rngs, params)
