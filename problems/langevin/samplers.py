@@ -36,11 +36,25 @@ moved to the device once and sliced per step there, the chain states and running
 the device, checkpoint columns and the final state come home as NumPy. A run depends on the
 seed and on ``chains``, not on the back end (beyond rounding).
 
+Seeds as one batched state: ``ula.over_seeds``, ``mala.over_seeds`` and ``sgld.over_seeds``
+(``(instances, rngs, params)``, one parameter dict per seed) return the traces of the per-seed
+calls. On an array back end, when the instances' kinds and shapes and every parameter but
+``step_size`` (which resolves per instance, e.g. ``0.3/L``) agree, they stack the seeds: the
+chains become ``(S, chains, d)``, each seed's randomness is drawn from its own three streams as
+its single call draws it and stacked, and the twins step all seeds at once (a single call is
+``S = 1``), so each trace equals the per-seed call's. A chunk then holds ``CHUNK_NUMBERS`` over
+all seeds (memory flat in ``S``; a chunk of 8 x 32 MiB no longer stays in cache): its steps
+are fewer than the single call's, which changes no number (a stream drawn in pieces is the same
+stream, and a chunk boundary only recomputes MALA's gradient and potential from the state).
+Otherwise, and on ``"numba"`` (whose kernels gain nothing), they run seed by seed.
+
 [1] G. O. Roberts, R. L. Tweedie (1996). Exponential convergence of Langevin distributions and
     their discrete approximations. Bernoulli 2(4).
 [2] M. Welling, Y. W. Teh (2011). Bayesian learning via stochastic gradient Langevin dynamics. ICML.
 """
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
@@ -64,20 +78,8 @@ def ula(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="var
     ``standard_error`` (per checkpoint: standard deviation over chains / :math:`\sqrt{\text{chains}}`),
     ``final_state`` (chains, d), ``first_nonfinite``.
     """
-    run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
-                 backend, stable=True)
-    xp, k = run["xp"], 0
-    common = (run["target"], run["precision"], run["mean"], run["coupling"])
-    observe = (run["code"], run["direction"], run["scale"], run["t"])
-    for t0, noise in _increments(run, per_step=0):
-        if xp is None:
-            k = _kernels._ula_chunk(*common, run["x"], noise, run["h"], t0, run["burn_in"],
-                                    *observe, k, run["acc"], run["out"])
-        else:
-            run["x"], run["acc"], k = _quiet(
-                _reference._ula_chunk, xp, *common, run["x"], noise, run["h"], t0,
-                run["burn_in"], *observe, k, run["acc"], run["out"])
-    return _trace(run, metric)
+    return _ula([_setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
+                        backend, stable=True)])[0]
 
 
 def mala(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="variance_ratio",
@@ -86,23 +88,8 @@ def mala(instance, rng, *, step_size, n_iter, chains=1000, burn_in=0, metric="va
     :math:`\min\{1, \pi(y)q(x|y)/(\pi(x)q(y|x))\}`, :math:`q(y|x) = N(y; x - h\nabla U(x), 2hI)`.
     Any :math:`h > 0` (a large step only lowers the acceptance). ``info`` as :func:`ula`, plus
     ``acceptance_rate`` (accepted moves after the burn-in over chains times ``n_iter``)."""
-    run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
-                 backend, stable=False)
-    xp, uniform_rng, k = run["xp"], run["streams"][1], 0
-    accepted = _device(run, np.zeros(run["chains"], dtype=np.int64))
-    common = (run["target"], run["precision"], run["mean"], run["coupling"])
-    observe = (run["code"], run["direction"], run["scale"], run["t"])
-    for t0, noise in _increments(run, per_step=1):
-        uniforms = _device(run, uniform_rng.random((noise.shape[0], run["chains"])))
-        if xp is None:
-            k = _kernels._mala_chunk(*common, run["x"], noise, uniforms, run["h"], t0,
-                                     run["burn_in"], *observe, k, run["acc"], accepted, run["out"])
-        else:
-            run["x"], run["acc"], accepted, k = _quiet(
-                _reference._mala_chunk, xp, *common, run["x"], noise, uniforms, run["h"], t0,
-                run["burn_in"], *observe, k, run["acc"], accepted, run["out"])
-    total = int(_backend.to_numpy(accepted).sum())
-    return _trace(run, metric, acceptance_rate=float(total / (run["chains"] * n_iter)))
+    return _mala([_setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
+                         backend, stable=False)])[0]
 
 
 def sgld(instance, rng, *, step_size, n_iter, batch_size, chains=1000, burn_in=0,
@@ -114,34 +101,8 @@ def sgld(instance, rng, *, step_size, n_iter, batch_size, chains=1000, burn_in=0
     is the whole data set, draws no batch uniforms, and is ULA on the posterior (same increments,
     equal to rounding). The exact stationary covariance, minibatch inflation included, is
     ``gaussian.sgld_stationary_covariance``. ``info`` as :func:`ula`, plus ``batch_size``."""
-    if kind(instance) != LINEAR_REGRESSION:
-        raise ValueError(f"sgld needs a 'linear_regression' target (a finite sum), got kind "
-                         f"{instance.data['kind']!r}; build one with bayesian_linear_regression")
-    run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
-                 backend, stable=True)
-    X = np.ascontiguousarray(instance.data["design"], dtype=np.float64)
-    y = np.ascontiguousarray(instance.data["response"], dtype=np.float64)
-    n = X.shape[0]
-    B = _checks.integer("batch_size", batch_size, low=1, high=n,
-                        fix="pass a minibatch size between 1 and n_data")
-    sigma2 = instance.constants["noise"] ** 2
-    alpha = instance.constants["prior_precision"]
-    width = 0 if B == n else B
-    permutation = _device(run, np.tile(np.arange(n, dtype=np.int64), (run["chains"], 1)))
-    X, y = _device(run, X), _device(run, y)
-    xp, batch_rng, k = run["xp"], run["streams"][2], 0
-    observe = (run["code"], run["mean"], run["direction"], run["scale"], run["t"])
-    for t0, noise in _increments(run, per_step=width):
-        uniforms = _device(run, batch_rng.random((noise.shape[0], run["chains"], width)))
-        if xp is None:
-            k = _kernels._sgld_chunk(X, y, sigma2, alpha, run["x"], noise, uniforms, permutation,
-                                     B, run["h"], t0, run["burn_in"], *observe, k, run["acc"],
-                                     run["out"])
-        else:
-            run["x"], permutation, run["acc"], k = _quiet(
-                _reference._sgld_chunk, xp, X, y, sigma2, alpha, run["x"], noise, uniforms,
-                permutation, B, run["h"], t0, run["burn_in"], *observe, k, run["acc"], run["out"])
-    return _trace(run, metric, batch_size=B)
+    return _sgld([_sgld_setup(instance, rng, step_size, n_iter, batch_size, chains, burn_in, metric,
+                              n_checkpoints, backend)])[0]
 
 
 def ula_coupling(instance, rng, *, step_size, n_iter, chains=200, refinement=64,
@@ -174,12 +135,12 @@ def ula_coupling(instance, rng, *, step_size, n_iter, chains=200, refinement=64,
     d, C = run["x"].shape[1], run["chains"]
     t = checkpoints(run["n_iter"], run["n_checkpoints"])
     u = np.where(np.arange(d) % 2 == 0, 1.0, -1.0) / np.sqrt(d)
-    x, xp = run["x"], run["xp"]
+    x, xp = _device(run, run["x"]), run["xp"]
     y = x.copy() if xp is None else xp.asarray(x, copy=True)
     direction = _device(run, u)
     squared = np.zeros(t.size)
     px, py = np.zeros((t.size, C)), np.zeros((t.size, C))
-    common = (run["target"], run["precision"], run["mean"], run["coupling"])
+    common = (run["target"], _device(run, run["precision"]), _device(run, run["mean"]), run["coupling"])
     noise_rng, k = run["streams"][0], 0
     for t0, t1 in chunks(run["n_iter"], R * C * d):
         noise = _device(run, noise_rng.standard_normal((t1 - t0, R, C, d)))
@@ -200,7 +161,8 @@ def ula_coupling(instance, rng, *, step_size, n_iter, chains=200, refinement=64,
 
 def _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints, backend,
            stable, metrics=METRICS) -> dict:
-    """Validated arguments, the target's arrays, the observable and the output buffers."""
+    """Validated arguments, the target's arrays (host NumPy), the observable and the streams
+    (``rng.spawn(3)``): one seed's run, which :func:`_chains` places where it computes."""
     target_kind = kind(instance)
     _checks.generator(rng)
     L = float(instance.constants["L"])
@@ -223,17 +185,170 @@ def _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoi
     x0 = np.ascontiguousarray(instance.data["x0"], dtype=np.float64)
     t = checkpoints(n_iter, K + 1)[1:]
     dense = np.zeros((0, 0)) if logcosh else np.ascontiguousarray(precision, dtype=np.float64)
-    run = {"xp": xp, "target": _kernels.LOGCOSH if logcosh else _kernels.GAUSSIAN,
-           "coupling": float(instance.data["coupling"]) if logcosh else 0.0,
-           "h": h, "n_iter": n_iter, "chains": C, "burn_in": burn_in, "n_checkpoints": K,
-           "code": code, "scale": scale, "t": t, "out": np.full((C, t.size), np.nan),
-           "streams": rng.spawn(3), "backend": backend, "kind": target_kind}
-    # the state and the target's arrays on the device (as they are for "numba"); ``out`` and
-    # the checkpoint steps ``t`` stay on the host
-    arrays = {"precision": dense, "direction": direction, "x": np.tile(x0, (C, 1)),
-              "mean": np.ascontiguousarray(instance.data["mean"], dtype=np.float64),
-              "acc": np.zeros(C)}
-    return run | {key: _device(run, value) for key, value in arrays.items()}
+    return {"xp": xp, "target": _kernels.LOGCOSH if logcosh else _kernels.GAUSSIAN,
+            "coupling": float(instance.data["coupling"]) if logcosh else 0.0,
+            "h": h, "n_iter": n_iter, "chains": C, "burn_in": burn_in, "n_checkpoints": K,
+            "code": code, "scale": scale, "t": t, "streams": rng.spawn(3), "backend": backend,
+            "kind": target_kind, "metric": metric, "precision": dense, "direction": direction,
+            "x": np.tile(x0, (C, 1)),
+            "mean": np.ascontiguousarray(instance.data["mean"], dtype=np.float64)}
+
+
+def _sgld_setup(instance, rng, step_size, n_iter, batch_size, chains, burn_in, metric,
+                n_checkpoints, backend) -> dict:
+    """:func:`_setup` for :func:`sgld`, with the data set and the validated ``batch_size``."""
+    if kind(instance) != LINEAR_REGRESSION:
+        raise ValueError(f"sgld needs a 'linear_regression' target (a finite sum), got kind "
+                         f"{instance.data['kind']!r}; build one with bayesian_linear_regression")
+    run = _setup(instance, rng, step_size, n_iter, chains, burn_in, metric, n_checkpoints,
+                 backend, stable=True)
+    X = np.ascontiguousarray(instance.data["design"], dtype=np.float64)
+    y = np.ascontiguousarray(instance.data["response"], dtype=np.float64)
+    B = _checks.integer("batch_size", batch_size, low=1, high=X.shape[0],
+                        fix="pass a minibatch size between 1 and n_data")
+    return run | {"design": X, "response": y, "batch_size": B,
+                  "noise_variance": instance.constants["noise"] ** 2,
+                  "prior_precision": instance.constants["prior_precision"]}
+
+
+def _ula(runs) -> list:
+    """ULA on the runs (one for "numba"; one or several seeds stacked on an array back end)."""
+    b, k = _chains(runs), 0
+    common = (b["target"], b["precision"], b["mean"], b["coupling"])
+    observe = (b["code"], b["direction"], b["scale"], b["t"])
+    for t0, _, noise in _increments(b, per_step=0):
+        if b["xp"] is None:
+            k = _kernels._ula_chunk(*common, b["x"], noise, b["h"], t0, b["burn_in"], *observe, k,
+                                    b["acc"], b["out"])
+        else:
+            b["x"], b["acc"], k = _quiet(
+                _reference._ula_chunk, b["xp"], *common, b["x"], noise, b["h"], t0, b["burn_in"],
+                *observe, k, b["acc"], b["out"])
+    return _traces(runs, b)
+
+
+def _mala(runs) -> list:
+    """MALA on the runs, as :func:`_ula`; each trace's ``acceptance_rate`` is its seed's."""
+    b, k = _chains(runs), 0
+    C = b["chains"]
+    accepted = _fresh(b, np.zeros(C, dtype=np.int64))
+    common = (b["target"], b["precision"], b["mean"], b["coupling"])
+    observe = (b["code"], b["direction"], b["scale"], b["t"])
+    for t0, m, noise in _increments(b, per_step=1):
+        uniforms = _draw(b, 1, "random", (m, C))
+        if b["xp"] is None:
+            k = _kernels._mala_chunk(*common, b["x"], noise, uniforms, b["h"], t0, b["burn_in"],
+                                     *observe, k, b["acc"], accepted, b["out"])
+        else:
+            b["x"], b["acc"], accepted, k = _quiet(
+                _reference._mala_chunk, b["xp"], *common, b["x"], noise, uniforms, b["h"], t0,
+                b["burn_in"], *observe, k, b["acc"], accepted, b["out"])
+    totals = np.reshape(_backend.to_numpy(accepted), (len(runs), C)).sum(axis=1)
+    return _traces(runs, b, [{"acceptance_rate": float(int(total) / (C * b["n_iter"]))}
+                             for total in totals])
+
+
+def _sgld(runs) -> list:
+    """SGLD on the runs, as :func:`_ula` (the seeds share ``n_data``, ``d`` and ``batch_size``)."""
+    b, k = _chains(runs), 0
+    (n, d), B, C = runs[0]["design"].shape, runs[0]["batch_size"], b["chains"]
+    width = 0 if B == n else B
+    X, y = _seeds(b, runs, "design", n, d), _seeds(b, runs, "response", n)
+    sigma2, alpha = _seeds(b, runs, "noise_variance", 1, 1), _seeds(b, runs, "prior_precision", 1, 1)
+    permutation = _fresh(b, np.tile(np.arange(n, dtype=np.int64), (C, 1)))
+    observe = (b["code"], b["mean"], b["direction"], b["scale"], b["t"])
+    for t0, m, noise in _increments(b, per_step=width):
+        uniforms = _draw(b, 2, "random", (m, C, width))
+        if b["xp"] is None:
+            k = _kernels._sgld_chunk(X, y, sigma2, alpha, b["x"], noise, uniforms, permutation,
+                                     B, b["h"], t0, b["burn_in"], *observe, k, b["acc"], b["out"])
+        else:
+            b["x"], permutation, b["acc"], k = _quiet(
+                _reference._sgld_chunk, b["xp"], X, y, sigma2, alpha, b["x"], noise, uniforms,
+                permutation, B, b["h"], t0, b["burn_in"], *observe, k, b["acc"], b["out"])
+    return _traces(runs, b, [{"batch_size": B}] * len(runs))
+
+
+def _over_seeds(method, setup, sample, instances, rngs, params) -> list:
+    """``[method(instance, rng, **p) ...]`` over the seeds, as one batched state where it can be
+    (see the module docstring): each seed's run is validated and set up by ``setup`` (the
+    single call's own checks, in its order), then ``sample`` steps them all at once."""
+    def one_by_one():
+        return [method(instance, rng, **p) for instance, rng, p in zip(instances, rngs, params)]
+
+    shared = [{key: value for key, value in p.items() if key != "step_size"} for p in params]
+    shapes = {(i.data.get("kind"), np.shape(i.data.get("x0")), np.shape(i.data.get("design")))
+              for i in instances}
+    if (not params or params[0].get("backend", "numba") == "numba" or len(shapes) > 1
+            or any(p.keys() != params[0].keys() or other != shared[0]
+                   for p, other in zip(params, shared))):
+        return one_by_one()
+    signature = inspect.signature(method)
+    try:
+        bound = [signature.bind(instance, rng, **p)
+                 for instance, rng, p in zip(instances, rngs, params)]
+    except TypeError:
+        return one_by_one()  # raises the single call's own error
+    for arguments in bound:
+        arguments.apply_defaults()
+    return sample([setup(**arguments.arguments) for arguments in bound])
+
+
+ula.over_seeds = lambda instances, rngs, params: _over_seeds(
+    ula, lambda **a: _setup(**a, stable=True), _ula, instances, rngs, params)
+mala.over_seeds = lambda instances, rngs, params: _over_seeds(
+    mala, lambda **a: _setup(**a, stable=False), _mala, instances, rngs, params)
+sgld.over_seeds = lambda instances, rngs, params: _over_seeds(
+    sgld, _sgld_setup, _sgld, instances, rngs, params)
+
+
+def _chains(runs) -> dict:
+    """The runs where they compute, with their running sums ``acc`` and the host ``out``: the
+    single run's host arrays for "numba" (``out`` ``(chains, K)``); on an array back end every
+    run stacked along a leading seed axis on the device (shapes in ``_reference``; ``out``
+    ``(S, chains, K)``), ``streams`` one triple per seed."""
+    run = runs[0]
+    b = dict(run, streams=[r["streams"] for r in runs], buffers={})
+    (C, d), K = run["x"].shape, run["t"].size
+    b |= {"x": _seeds(b, runs, "x", C, d),
+          "precision": _seeds(b, runs, "precision", *run["precision"].shape),
+          "mean": _seeds(b, runs, "mean", 1, d), "direction": _seeds(b, runs, "direction", d, 1),
+          "h": _seeds(b, runs, "h", 1, 1), "coupling": _seeds(b, runs, "coupling", 1, 1),
+          "scale": _seeds(b, runs, "scale", 1), "acc": _fresh(b, np.zeros(C)),
+          "out": np.full((C, K) if run["xp"] is None else (len(runs), C, K), np.nan)}
+    return b
+
+
+def _seeds(b, runs, key, *shape):
+    """``run[key]`` as it is for "numba" (one run); else the runs' values stacked to
+    ``(S, *shape)`` on the device."""
+    if b["xp"] is None:
+        return runs[0][key]
+    return _backend.to_device(b["xp"], np.reshape(np.stack([np.asarray(r[key], dtype=np.float64)
+                                                            for r in runs]), (len(runs), *shape)))
+
+
+def _fresh(b, array):
+    """A new state array from the host ``array``: itself for "numba", else one copy per seed on
+    the device (``(S, *array.shape)``)."""
+    if b["xp"] is None:
+        return array
+    return _backend.to_device(b["xp"], np.tile(array, (len(b["streams"]),) + (1,) * array.ndim))
+
+
+def _draw(b, stream, method, shape):
+    """Each seed's chunk ``streams[stream].<method>(shape)`` (``shape`` = ``(m, chains, ...)``):
+    the one host array for "numba"; else ``(S, m, chains, ...)``, each seed's block drawn in
+    place (``out=``: the same numbers) into a host buffer the run reuses from chunk to chunk (no
+    copy, no fresh pages), moved to the device once."""
+    if b["xp"] is None:
+        return getattr(b["streams"][0][stream], method)(shape)
+    buffer = b["buffers"].get(stream)
+    if buffer is None or buffer.shape[2:] != shape[1:] or buffer.shape[1] < shape[0]:
+        buffer = b["buffers"][stream] = np.empty((len(b["streams"]), *shape))
+    for s, streams in enumerate(b["streams"]):
+        getattr(streams[stream], method)(shape, out=buffer[s, :shape[0]])
+    return _backend.to_device(b["xp"], buffer[:, :shape[0]])
 
 
 def _quiet(twin, *args):
@@ -271,22 +386,30 @@ def _observable(instance, metric, metrics):
     return _kernels.PROJECTED_SQUARE, direction, float(lam[i])
 
 
-def _increments(run, per_step):
-    """``(t0, noise)`` chunks over all ``burn_in + n_iter`` steps; ``noise`` is
-    ``(m, chains, d)`` from stream 0, sized so that a chunk's draws (``per_step`` more numbers
-    per chain and step from the other streams included) stay under ``problems.types.CHUNK_NUMBERS``;
-    drawn on the host, moved to the device once per chunk (array back ends)."""
-    C, d = run["x"].shape
-    for t0, t1 in chunks(run["burn_in"] + run["n_iter"], C * (d + per_step)):
-        yield t0, _device(run, run["streams"][0].standard_normal((t1 - t0, C, d)))
+def _increments(b, per_step):
+    """``(t0, m, noise)`` chunks over all ``burn_in + n_iter`` steps; ``noise`` is
+    ``(m, chains, d)`` from stream 0 of each seed (stacked by :func:`_draw`), sized so that the
+    seeds' draws in a chunk (``per_step`` more numbers per chain and step from the other streams
+    included) stay under ``problems.types.CHUNK_NUMBERS`` together."""
+    C, d = b["chains"], b["mean"].shape[-1]
+    for t0, t1 in chunks(b["burn_in"] + b["n_iter"], len(b["streams"]) * C * (d + per_step)):
+        yield t0, t1 - t0, _draw(b, 0, "standard_normal", (t1 - t0, C, d))
 
 
-def _trace(run, metric, **extra) -> Trace:
-    out, t = run["out"], run["t"]
+def _traces(runs, b, extras=None) -> list:
+    """One trace per run: its rows of ``out`` and of the final state, its own ``info``."""
+    S, (C, K) = len(runs), b["out"].shape[-2:]
+    outs = np.reshape(b["out"], (S, C, K))
+    finals = np.reshape(_backend.to_numpy(b["x"]), (S, C, -1))
+    return [_trace(run, outs[s], finals[s], **(extras[s] if extras else {}))
+            for s, run in enumerate(runs)]
+
+
+def _trace(run, out, final_state, **extra) -> Trace:
+    t = run["t"]
     se = np.std(out, axis=0, ddof=1) / np.sqrt(out.shape[0]) if out.shape[0] > 1 \
         else np.full(t.size, np.nan)
     info = {"step_size": run["h"], "chains": run["chains"], "burn_in": run["burn_in"],
             "backend": run["backend"], "kind": run["kind"], "standard_error": se,
-            "final_state": _backend.to_numpy(run["x"]), "first_nonfinite": first_nonfinite(t, out),
-            **extra}
-    return Trace(metric, t, out, info)
+            "final_state": final_state, "first_nonfinite": first_nonfinite(t, out), **extra}
+    return Trace(run["metric"], t, out, info)

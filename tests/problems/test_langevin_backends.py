@@ -130,3 +130,83 @@ def test_cupy_twins_match_numba_kernels(case):
     a, b = CASES[case]("numba"), CASES[case]("cupy")
     assert_agree(a, b)
     assert b.info["backend"] == "cupy"
+
+
+# ---------------------------------------------------------------- seeds as one batched state
+
+SEED_CASES = {  # (method, instance of seed s, parameters; step_size in units of 1/L, per instance)
+    "ula_gaussian": (lg.ula, gauss, {"step_size": 0.5, "n_iter": 30, "chains": 6, "burn_in": 3}),
+    "ula_second_moment": (lg.ula, gauss, {"step_size": 0.5, "n_iter": 20, "chains": 5,
+                                          "metric": "second_moment"}),
+    "ula_logcosh": (lg.ula, lambda s: lg.coupled_logcosh_target(rng(s), dim=6, coupling=0.2 + 0.2 * s),
+                    {"step_size": 0.5, "n_iter": 30, "chains": 6, "metric": "mean_error"}),
+    "mala_gaussian": (lg.mala, gauss, {"step_size": 2.0, "n_iter": 30, "chains": 6, "burn_in": 3}),
+    "mala_logcosh": (lg.mala, lambda s: lg.coupled_logcosh_target(rng(s), dim=6, coupling=0.2 + 0.2 * s),
+                     {"step_size": 3.0, "n_iter": 30, "chains": 6, "metric": "variance_ratio_soft"}),
+    "sgld_minibatch": (lg.sgld, lambda s: lg.bayesian_linear_regression(rng(s), n_data=30, dim=4),
+                       {"step_size": 0.3, "n_iter": 20, "chains": 5, "batch_size": 4, "burn_in": 2}),
+    "sgld_full_batch": (lg.sgld, lambda s: lg.bayesian_linear_regression(rng(s), n_data=30, dim=4),
+                        {"step_size": 0.3, "n_iter": 15, "chains": 5, "batch_size": 30}),
+}
+
+
+def seed_params(case, be, seeds=3):
+    method, make, p = SEED_CASES[case]
+    instances = [make(s) for s in range(seeds)]
+    params = [{**p, "step_size": p["step_size"] / i.constants["L"], "backend": be} for i in instances]
+    return method, instances, params
+
+
+def assert_same_trace(batched, alone):
+    np.testing.assert_allclose(batched.values, alone.values, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(batched.t, alone.t)
+    assert batched.metric == alone.metric and batched.info.keys() == alone.info.keys()
+    for key, value in alone.info.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_allclose(batched.info[key], value, rtol=1e-12, atol=1e-14)
+        else:
+            assert batched.info[key] == value, key
+
+
+@pytest.mark.parametrize("be", ["numba", *ARRAY])
+@pytest.mark.parametrize("case", list(SEED_CASES))
+def test_seeds_run_as_one_batched_state_give_the_per_seed_traces(case, be, monkeypatch):
+    method, instances, params = seed_params(case, be)
+    monkeypatch.setattr(types, "CHUNK_NUMBERS", 200)  # several chunks, the last one shorter
+    stacked = []
+    chains = samplers._chains
+    monkeypatch.setattr(samplers, "_chains", lambda runs: stacked.append(len(runs)) or chains(runs))
+    batched = run_on(be, lambda _: method.over_seeds(instances, [rng(10 + s) for s in range(3)], params))
+    assert stacked == ([1, 1, 1] if be == "numba" else [3])  # numba: seed by seed
+    for s, (instance, p, trace) in enumerate(zip(instances, params, batched)):
+        assert_same_trace(trace, run_on(be, lambda _: method(instance, rng(10 + s), **p)))
+    if "acceptance_rate" in batched[0].info:  # each seed's own
+        assert len({trace.info["acceptance_rate"] for trace in batched}) > 1
+
+
+def test_seeds_with_other_shapes_or_settings_run_one_by_one(monkeypatch):
+    stacked = []
+    chains = samplers._chains
+    monkeypatch.setattr(samplers, "_chains", lambda runs: stacked.append(len(runs)) or chains(runs))
+    p = {"step_size": 0.1, "n_iter": 10, "chains": 4, "backend": "numpy"}
+    unequal = [gauss(0), lg.gaussian_target(rng(1), dim=6, condition_number=5.0)]
+    mixed = [p, {**p, "metric": "mean_error"}]
+    for instances, params in [(unequal, [p, p]), ([gauss(0), gauss(1)], mixed)]:
+        traces = lg.ula.over_seeds(instances, [rng(0), rng(1)], params)
+        for s, (instance, q, trace) in enumerate(zip(instances, params, traces)):
+            assert_same_trace(trace, lg.ula(instance, rng(s), **q))
+    assert stacked == [1] * 8
+
+
+@pytest.mark.parametrize("params, error", [
+    ({"step_size": 0.5, "n_iter": 10}, ValueError),  # >= 2/L = 0.4: the single call's message
+    ({"n_iter": 10}, TypeError),                      # missing step_size
+    ({"step_size": 0.1, "n_iter": 10, "chains": 0}, ValueError),
+])
+def test_over_seeds_raises_the_single_calls_error(params, error):
+    instances, p = [gauss(0), gauss(1)], {**params, "backend": "numpy"}
+    with pytest.raises(error) as single:
+        lg.ula(instances[0], rng(), **p)
+    with pytest.raises(error) as batched:
+        lg.ula.over_seeds(instances, [rng(), rng()], [p, p])
+    assert str(batched.value) == str(single.value)
