@@ -235,7 +235,7 @@ class Search:
     :class:`Interval` or a sequence of choices; a seed for the instance is always drawn.
     Hypothesis draws ``examples`` instances (generation, then its targeted phase pushing
     the ratio measured/claimed up), skips those that break the claim's assumptions, and
-    shrinks a violation to a minimal counterexample; then ``polish`` Nelder-Mead
+    shrinks a violation to a minimal counterexample (full profile); then ``polish`` Nelder-Mead
     evaluations from the best draw over the continuous parameters. The largest ratio found
     is reported: near 1, the bound is tight on the instances explored. A bound in
     expectation (``statistic="mean"``) is decided on each draw from the claim's ``seeds``
