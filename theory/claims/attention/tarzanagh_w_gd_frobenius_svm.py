@@ -30,10 +30,13 @@ quick window), falling like :math:`t^{-2}` (a bounded residual over a norm growi
 (Clarabel's solutions agree with a re-solve to :math:`10^{-6}` in :math:`W`, below :math:`10^{-8}` in :math:`1 - \cos`
 here); the gap between the SVMs was 0.081 to 0.26 on the pilot, so the control (:math:`r \approx 1`) is refuted by two
 orders of magnitude.
+Worst-case search (:math:`n \in [3, 6]`, :math:`T \in [2, 4]`, :math:`d \in [6, 8]`, score gap in :math:`[0.5, 2]`, 10
+instances): the largest :math:`r_t` after the burn-in is :math:`1.1\cdot10^{-4}` (ratio 0.011 to the bound;
+:math:`n = 5`, :math:`T = 4`, :math:`d = 7`); the control is refuted on the first draw (:math:`r \approx 1`, ratio 100).
 """
 from problems.attention import attention_gd, token_selection
 from theory import papers
-from theory.claim import Bound, Claim, control
+from theory.claim import Bound, Claim, Interval, Search, control
 
 TARZANAGH_ET_AL = papers.TARZANAGH_ET_AL.at('abstract, claims (1)-(2); global convergence under equal non-optimal scores (recalled)')
 
@@ -55,6 +58,11 @@ CLAIM = Claim(
     test=Bound(side="upper", rtol=0.0, burn_in=10_000),
     seeds=8,
     quick={"method_params": {"n_iter": 10_000}, "test": Bound(side="upper", rtol=0.0, burn_in=5_000)},
+    # instances of the theorem's setting (equal non-optimal scores) no larger than the claim's, with d >= max(n, T - 1)
+    # on every draw (the SVM is feasible); score gaps within a factor 2 of 1 keep ||W^mm|| <= ~4, burn-in 10x margin
+    search=Search(space={"n_sequences": Interval(3, 6, integer=True), "n_tokens": Interval(2, 4, integer=True),
+                         "dim": Interval(6, 8, integer=True), "score_gap": Interval(0.5, 2.0, log=True)},
+                  examples=8, polish=2, quick_examples=3),
 )
 
 CLAIMS = [control(

@@ -15,12 +15,15 @@ tests against the dense eigenvalues of the SOR iteration matrix on small grids).
 spacing of the grid of relaxations relative to the smallest :math:`\omega^\star` of the grid
 (:math:`0.015/1.49 = 1.0\%`): the measurement cannot resolve :math:`\omega` more finely, and the asymptotic
 count :math:`\ln(1/\text{tol})/\ln(1/\rho(\mathcal L_\omega))` is flat within one spacing of :math:`\omega^\star`.
+Worst-case search (every grid :math:`g \in [8, 32]`, 12 draws with fresh right-hand sides): the measured minimiser is
+within 0.62% of :math:`\omega^\star` (:math:`g = 10`), inside the 1.0% tolerance; the control is refuted on every draw
+(1.495 against 1 at :math:`g = 8`).
 """
 import numpy as np
 import sympy
 
 from problems.linear_systems import shifted_laplacians, sor_iterations
-from theory.claim import Bound, Claim, control
+from theory.claim import Bound, Claim, Interval, Search, control
 from theory.papers import KHODAK_ET_AL
 
 SPACING = 0.015
@@ -43,6 +46,9 @@ CLAIM = Claim(
     test=Bound(side="tight", rtol=SPACING / 1.49),
     seeds=8,
     quick={"grid": {"grid": [8, 16]}, "seeds": 4},
+    # every grid size between the claim's smallest and largest (8 to 32: omega* in [1.49, 1.83], inside the relaxations,
+    # iteration counts large enough that one spacing resolves the minimum), a fresh right-hand side per draw
+    search=Search(space={"grid": Interval(8, 32, integer=True)}, examples=12, polish=0, quick_examples=2),
 )
 
 CLAIMS = [control(
