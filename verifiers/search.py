@@ -176,8 +176,13 @@ def explore(claim: Claim, *, quick: bool = False, root_seed: int = 0, dropped: O
     counterexamples: list[tuple[dict, Verdict]] = []
     counts = {"evaluated": 0, "outside_assumptions": 0, "breaks_dropped": 0, "undecided": 0}
 
+    evaluated: dict[str, Optional[Verdict]] = {}  # hypothesis replays a failing draw; one run suffices
+
     def run(params: dict) -> Optional[Verdict]:
-        verdict = evaluate(claim, params, dropped=dropped)
+        key = json.dumps(_plain(params), sort_keys=True)
+        if key in evaluated:
+            return evaluated[key]
+        verdict = evaluated[key] = evaluate(claim, params, dropped=dropped)
         if verdict is None:
             counts["outside_assumptions"] += 1
             return None
