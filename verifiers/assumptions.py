@@ -87,12 +87,13 @@ def lipschitz(instance, params=None) -> Optional[str]:
     return None if G is not None and G > 0 else f"no positive constant 'lipschitz' (got {G!r})"
 
 
-def step_size_at_most_inverse_smoothness(instance, params=None) -> Optional[str]:
-    r"""The method's step size satisfies :math:`\eta \le 1/L`."""
+def step_size_inverse_smoothness(instance, params=None) -> Optional[str]:
+    r"""The method's step size is :math:`\eta = 1/L` (the step a theorem "with step 1/L" is stated for:
+    a smaller one contracts the slow modes less, a larger one the fast ones)."""
     eta, L = (params or {}).get("step_size"), instance.constants.get("L")
     if not isinstance(eta, (int, float)) or L is None:
         return None
-    return None if eta * L <= 1 + RTOL else f"step_size * L = {eta * L:.6g} exceeds 1"
+    return None if abs(eta * L - 1) <= 1e-6 else f"step_size * L = {eta * L:.6g}, not 1"
 
 
 def batch_size_one(instance, params=None) -> Optional[str]:
@@ -190,7 +191,7 @@ CHECKS: Mapping[str, tuple[Optional[str], Callable]] = {
     "cocoercive": ("A_components", cocoercive),
     "monotone": ("A_components", monotone),
     "losses-in-unit-interval": ("losses", losses_in_unit_interval),
-    "step-size-at-most-1/L": ("step_size", step_size_at_most_inverse_smoothness),
+    "step-size-1/L": ("step_size", step_size_inverse_smoothness),
     "batch-size-one": ("batch_size", batch_size_one),
 }
 

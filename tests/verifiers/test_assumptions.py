@@ -38,14 +38,15 @@ def test_the_witness_is_a_direction_that_breaks_the_inequality():
 def test_conditions_on_the_method_read_its_parameters():
     instance = gaussian_design(np.random.default_rng(0), n_samples=20, dim=5)
     L = instance.constants["L"]
-    assert assumptions.check(instance, ["step-size-at-most-1/L"], {"step_size": 1 / L}) == (None, [])
-    broken, _ = assumptions.check(instance, ["step-size-at-most-1/L"], {"step_size": 1.5 / L})
-    assert "step_size * L = 1.5" in broken
+    assert assumptions.check(instance, ["step-size-1/L"], {"step_size": 1 / L}) == (None, [])
+    broken, _ = assumptions.check(instance, ["step-size-1/L"], {"step_size": 1.5 / L})
+    assert "step_size * L = 1.5, not 1" in broken
+    assert "step_size * L = 0.5" in assumptions.check(instance, ["step-size-1/L"], {"step_size": 0.5 / L})[0]
     assert assumptions.check(instance, ["batch-size-one"], {"batch_size": 1})[0] is None
     assert "batch_size = 2" in assumptions.check(instance, ["batch-size-one"], {"batch_size": 2})[0]
 
 
 def test_what_cannot_be_checked_is_reported_not_trusted():
     bare = Instance(data={}, constants={"L": 1.0})
-    broken, unchecked = assumptions.check(bare, ["cocoercive", "step-size-at-most-1/L", "L-smooth"])
-    assert broken is None and unchecked == ["cocoercive", "step-size-at-most-1/L", "L-smooth"]
+    broken, unchecked = assumptions.check(bare, ["cocoercive", "step-size-1/L", "L-smooth"])
+    assert broken is None and unchecked == ["cocoercive", "step-size-1/L", "L-smooth"]
