@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems._validate import integer, one_of, positive
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
@@ -26,7 +27,7 @@ _METRICS = {
     "loss": _kernels.LOSS,
     "hessian_sharpness": _kernels.HESSIAN_SHARPNESS,
 }
-_BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 _KEYS = ("J", "Q", "z0", "y", "theta0")
 
 
@@ -51,7 +52,10 @@ def quadratic_gd(instance: Instance, rng: np.random.Generator, *, step_size=None
         Hessian's (a ``p x p`` eigen-solve at each checkpoint).
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or its array-API twin on that namespace (:mod:`problems.backend`): per
+        step one batched product :math:`Q\theta` (n, p), two matrix-vector products and
+        :math:`J(\theta)^\top r`, on the device; the metric comes home at the checkpoints.
 
     Returns
     -------
@@ -68,10 +72,11 @@ def quadratic_gd(instance: Instance, rng: np.random.Generator, *, step_size=None
     code = _METRICS[one_of("metric", metric, _METRICS)]
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.full((1, t.size), np.nan)
-    impl = _kernels if one_of("backend", backend, _BACKENDS) == "numba" else _reference
-    theta = impl._quadratic_gd_loop(J, Q, z0, y, theta0, eta, code, t, out)
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence, not a warning
+        theta = impl._quadratic_gd_loop(move(J), move(Q), move(z0), move(y), move(theta0), eta, code, t, out)
     info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend,
-            "step_size": eta, "theta_final": np.asarray(theta)}
+            "step_size": eta, "theta_final": np.asarray(problems.backend.to_numpy(theta))}
     return Trace(metric=metric, t=t, values=out, info=info)
 
 
@@ -86,6 +91,15 @@ def model_outputs(instance: Instance, theta) -> tuple[np.ndarray, np.ndarray]:
     Jt, z = np.empty(J.shape), np.empty(J.shape[0])
     _kernels._forward(J, Q, z0, theta, Jt, z)
     return z, Jt
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
+    host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
+    if one_of("backend", backend, BACKENDS) == "numba":
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _unpack(instance) -> list[np.ndarray]:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems._validate import integer, nonnegative, one_of, positive
 from problems.types import Instance
 
 from . import _kernels, _reference
 
-_BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def scalar_network(rng: np.random.Generator, *, depth=4, target=1.0, init_spread=0.5,
@@ -75,21 +76,24 @@ def scalar_network(rng: np.random.Generator, *, depth=4, target=1.0, init_spread
 
 def gfs(w, target, *, backend="numba") -> np.ndarray:
     r"""The gradient-flow solution :math:`\mathrm{GFS}(w)` (NaN entries where it is undefined:
-    some :math:`w_i = 0` or :math:`\operatorname{sign}\prod w_i \ne \operatorname{sign} y`)."""
+    some :math:`w_i = 0` or :math:`\operatorname{sign}\prod w_i \ne \operatorname{sign} y`).
+    ``backend``: where the shift :math:`s` is found (the kernel, or its array-API twin on that
+    namespace, see :mod:`problems.backend`)."""
     w, y = _vector(w), _target(target)
-    s = _impl(backend)._gfs_shift(w, y)
-    return np.sign(w) * np.sqrt(w * w + s)
+    s = _evaluate(backend, "_gfs_shift", w, y)
+    with np.errstate(invalid="ignore"):  # s is NaN where the GFS is undefined
+        return np.sign(w) * np.sqrt(w * w + s)
 
 
 def gfs_sharpness(w, target, *, backend="numba") -> float:
     r"""The GFS sharpness :math:`\varphi(w) = y^2 \sum_i 1/(w_i^2 + s)` (module docstring)."""
-    return float(_impl(backend)._gfs_sharpness(_vector(w), _target(target)))
+    return _evaluate(backend, "_gfs_sharpness", _vector(w), _target(target))
 
 
 def sharpness(w, target, *, backend="numba") -> float:
     r""":math:`\lambda_{\max}(\nabla^2 L(w))`, the largest eigenvalue of the loss Hessian
     :math:`\nabla f\nabla f^\top + (f - y)\nabla^2 f`."""
-    return float(_impl(backend)._sharpness(_vector(w), _target(target)))
+    return _evaluate(backend, "_sharpness", _vector(w), _target(target))
 
 
 def _vector(w) -> np.ndarray:
@@ -103,5 +107,17 @@ def _target(target) -> float:
     return positive("target", target, fix="the GFS is defined here for y > 0")
 
 
-def _impl(backend):
-    return _kernels if one_of("backend", backend, _BACKENDS) == "numba" else _reference
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
+    host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
+    if one_of("backend", backend, BACKENDS) == "numba":
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)
+    return _reference, lambda array: problems.backend.to_device(xp, array)
+
+
+def _evaluate(backend, name: str, w: np.ndarray, y: float) -> float:
+    """``impl.name(w, y)`` on ``backend``, brought home as a Python float."""
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return float(problems.backend.to_numpy(getattr(impl, name)(move(w), y)))

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems._validate import integer, one_of, positive
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
-from . import _kernels, _reference
+from . import _kernels
+from .generators import _backend
 
 _METRICS = {
     "gfs_sharpness": _kernels.GFS_SHARPNESS,
@@ -32,7 +34,7 @@ _METRICS = {
     "loss": _kernels.LOSS,
     "loss_increase": _kernels.LOSS_INCREASE,
 }
-_BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def scalar_gd(instance: Instance, rng: np.random.Generator, *, step_size=None, n_iter,
@@ -58,7 +60,11 @@ def scalar_gd(instance: Instance, rng: np.random.Generator, *, step_size=None, n
         :math:`t_0 = 0`), computed at every step.
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or its array-API twin on that namespace (:mod:`problems.backend`): per
+        step the prefix and suffix products of the ``D`` weights and one vector update, on the
+        device; the step loop is scalar (one vector, nothing to batch), and the GFS root-find
+        decides on the host after each Newton iteration, as the kernel does.
 
     Returns
     -------
@@ -77,10 +83,11 @@ def scalar_gd(instance: Instance, rng: np.random.Generator, *, step_size=None, n
     code = _METRICS[one_of("metric", metric, _METRICS)]
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.full((1, t.size), np.nan)
-    impl = _kernels if one_of("backend", backend, _BACKENDS) == "numba" else _reference
-    w_final = impl._scalar_gd_loop(w0, y, eta, code, t, out)
+    impl, move = _backend(backend)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is evidence
+        w_final = impl._scalar_gd_loop(move(w0), y, eta, code, t, out)
     info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend,
-            "step_size": eta, "target": y, "w_final": np.asarray(w_final)}
+            "step_size": eta, "target": y, "w_final": np.asarray(problems.backend.to_numpy(w_final))}
     return Trace(metric=metric, t=t, values=out, info=info)
 
 

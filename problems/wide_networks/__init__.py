@@ -2,7 +2,7 @@ r"""Wide networks: a random two-layer network at initialisation (the empirical N
 infinite-width limit, Jacot et al. 2018; the output's excess kurtosis c/m, Antognini 2019) and a
 linear student trained by gradient descent on a linear teacher (the late-time error's peak at
 N = P and the frozen subspace, Advani & Saxe 2017), with exact limits and constants: Numba
-kernels with NumPy twins.
+kernels with array-API twins (NumPy, CuPy, array_api_strict).
 """
 from .generators import linear_teacher_student, sphere_points
 from .limits import gaussian_moments, kurtosis_constant, limit_ntk, ntk_entry_variances

@@ -53,15 +53,16 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
-from . import _kernels, _reference
+from .methods import _backend
 
 GD_METRICS = ("test_error", "train_error", "init_excess")
 LATE_METRICS = ("error", "increment", "overtraining")
 AVERAGES = ("all", "init")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 MAX_REPLICA_WEIGHTS = 2**24  # replicas x n_params initial weights held at once
 
 
@@ -171,6 +172,10 @@ def student_gradient_descent(instance, rng, *, n_iter, step_size=None, n_samples
     excess over the same descent started at :math:`w_0 = 0` (same data): at late times its mean
     over :math:`w_0` is the frozen term :math:`\sigma_0^2(P - \operatorname{rank}X)/P = (1 - \alpha)\sigma_0^2`.
 
+    ``backend``: ``"numba"`` (the kernel), or ``"numpy"``, ``"cupy"``, ``"array_api_strict"`` (the
+    array-API twin: per step two products, :math:`XW` (N, R+1) and :math:`X^\top r` (P, R+1), all
+    replicas at once; the errors come home at the checkpoints).
+
     ``info``: ``step_size``, ``n_samples``, ``lambda_max``, ``lambda_min`` (non-zero, of the rows
     used), ``rank``, ``replicas``, ``backend``, ``first_nonfinite``, ``w0`` (replicas, P).
     """
@@ -179,7 +184,7 @@ def student_gradient_descent(instance, rng, *, n_iter, step_size=None, n_samples
     n_iter = _checks.integer("n_iter", n_iter, low=1)
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     metric = _checks.one_of("metric", metric, GD_METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     R = _checks.integer("replicas", replicas, low=1)
     P = X.shape[1]
     if R * P > MAX_REPLICA_WEIGHTS:
@@ -193,8 +198,10 @@ def student_gradient_descent(instance, rng, *, n_iter, step_size=None, n_samples
     W = np.zeros((P, R + 1))  # the last column is the descent from w_0 = 0
     W[:, :R] = w0.T
     test, train = np.full((R + 1, t.size), np.nan), np.full((R + 1, t.size), np.nan)
-    impl._linear_gd(X, y, np.ascontiguousarray(instance.data["teacher"], dtype=np.float64), W, eta,
-                    float(c["noise"]) ** 2, t, test, train)
+    teacher = np.ascontiguousarray(instance.data["teacher"], dtype=np.float64)
+    with np.errstate(all="ignore"):  # divergence is evidence (inf), not a warning
+        impl._linear_gd(move(X), move(y), move(teacher), move(W), float(eta), float(c["noise"]) ** 2, t, test,
+                        train)
     with np.errstate(invalid="ignore"):
         values = {"test_error": test[:R], "train_error": train[:R], "init_excess": test[:R] - test[R]}[metric]
     values = np.where(np.isfinite(values), values, np.inf)

@@ -8,7 +8,10 @@ run records every width :math:`m' \in` ``checkpoints(width)`` :math:`\setminus\{
 values at different recorded widths of one run are therefore correlated, while separate runs
 are independent. Weights are drawn on the host, network by network
 (``rng.standard_normal((networks, width, d + 1))`` in chunks of whole networks: input weights,
-then the readout weight, per unit), identically for both back ends.
+then the readout weight, per unit), identically for every back end: ``backend="numba"`` runs the
+jitted kernel, ``"numpy"``, ``"cupy"`` and ``"array_api_strict"`` its array-API twin on that
+namespace (:mod:`problems.backend`; each chunk of weights is moved to the device, the recorded
+values come home per checkpoint), and ``info["backend"]`` says which ran.
 
 The closed forms these are compared with (the limit kernel, :math:`V`, :math:`c`) are in
 :mod:`problems.wide_networks.limits`.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
@@ -25,7 +29,7 @@ from . import _kernels, _reference
 NTK_METRICS = {"deviation": _kernels.DEVIATION, "relative_deviation": _kernels.RELATIVE_DEVIATION,
                "entry_deviation": _kernels.ENTRY_DEVIATION}
 ESTIMATORS = ("conditional", "sample")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 _ACTIVATION_CODES = {"relu": _kernels.RELU, "linear": _kernels.LINEAR}
 
 
@@ -41,6 +45,9 @@ def empirical_ntk(instance, rng, *, width, replicas=32, metric="deviation", n_ch
     of :math:`m'` i.i.d. terms with mean :math:`\Theta_\infty`, the root mean square over replicas
     of ``"deviation"`` is :math:`\sqrt{V/m'}` exactly (``V`` = ``ntk_variance``; see :func:`rms_final`).
 
+    ``backend``: ``"numba"`` (the kernel), or ``"numpy"``, ``"cupy"``, ``"array_api_strict"`` (the
+    array-API twin: one batched product per block of units between two recorded widths).
+
     ``info``: ``width``, ``replicas``, ``backend``, ``ntk_variance``, ``first_nonfinite``.
     """
     X, activation = _network_inputs(instance)
@@ -48,16 +55,17 @@ def empirical_ntk(instance, rng, *, width, replicas=32, metric="deviation", n_ch
     m = _checks.integer("width", width, low=1)
     R = _checks.integer("replicas", replicas, low=1)
     code = NTK_METRICS[_checks.one_of("metric", metric, NTK_METRICS)]
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     t = _widths(m, n_checkpoints)
     d = X.shape[1]
     out = np.full((R, t.size), np.nan)
-    gram = np.ascontiguousarray(instance.data["gram"], dtype=np.float64)
-    limit = np.ascontiguousarray(instance.data["limit_ntk"], dtype=np.float64)
+    gram = move(np.ascontiguousarray(instance.data["gram"], dtype=np.float64))
+    limit = move(np.ascontiguousarray(instance.data["limit_ntk"], dtype=np.float64))
+    X_device = move(X)
     for r0, r1 in chunks(R, m * (d + 1)):
         Z = rng.standard_normal((r1 - r0, m, d + 1))
         block = np.full((r1 - r0, t.size), np.nan)
-        impl._ntk_widths(Z, X, gram, limit, activation, t, code, block)
+        impl._ntk_widths(move(Z), X_device, gram, limit, activation, t, code, block)
         out[r0:r1] = block
     info = {"width": m, "replicas": R, "backend": backend,
             "ntk_variance": float(instance.constants["ntk_variance"]), "first_nonfinite": first_nonfinite(t, out)}
@@ -88,6 +96,9 @@ def output_kurtosis(instance, rng, *, width, networks=4096, replicas=1, estimato
     :math:`\kappa_{m'}` itself, where the sample estimator's absolute error stays near
     :math:`\sqrt{24/\text{networks}}`.
 
+    ``backend``: as in :func:`empirical_ntk` (the twin: one product and two cumulative sums per chunk
+    of networks; the power sums stay on the host).
+
     ``info``: ``standard_error`` (replicas, K), the delta-method standard error of each estimate
     from the sample's own moments; ``networks``, ``estimator``, ``kurtosis_constant``,
     ``width``, ``backend``, ``first_nonfinite``.
@@ -99,16 +110,17 @@ def output_kurtosis(instance, rng, *, width, networks=4096, replicas=1, estimato
     R = _checks.integer("replicas", replicas, low=1)
     index = _checks.integer("point", point, low=0, high=X.shape[0] - 1, fix="pick a row of instance.data['X']")
     conditional = _checks.one_of("estimator", estimator, ESTIMATORS) == "conditional"
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     t = _widths(m, n_checkpoints)
     x = np.ascontiguousarray(X[index])
+    x_device = move(x)
     values, errors = np.empty((R, t.size)), np.empty((R, t.size))
     for r in range(R):
         sums = np.zeros((5, t.size))  # power sums 0..4 of the variable the estimator averages
         for n0, n1 in chunks(n, m * (x.size + 1)):
             Z = rng.standard_normal((n1 - n0, m, x.size + 1))
             second, output = np.empty((n1 - n0, t.size)), np.empty((n1 - n0, t.size))
-            impl._hidden_layer(Z, x, activation, t, second, output)
+            impl._hidden_layer(move(Z), x_device, activation, t, second, output)
             variable = second if conditional else output**2
             for power in range(5):
                 sums[power] += np.sum(variable**power, axis=0)
@@ -128,6 +140,15 @@ def _kurtosis(moments, n, factor):
         dA, dB = -2.0 * factor * B / A**3, factor / A**2
         variance = (dA**2 * (B - A**2) + dB**2 * (fourth - B**2) + 2 * dA * dB * (third - A * B)) / n
     return value, np.sqrt(np.maximum(variance, 0.0))
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
+    host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _widths(width: int, n_checkpoints) -> np.ndarray:

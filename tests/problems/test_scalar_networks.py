@@ -243,7 +243,7 @@ def _bad_calls():
         ("n_iter", lambda: sn.scalar_gd(inst, rng, n_iter=0)),
         ("metric", lambda: sn.scalar_gd(inst, rng, n_iter=5, metric="hessian")),
         ("n_checkpoints", lambda: sn.scalar_gd(inst, rng, n_iter=5, n_checkpoints=1)),
-        ("backend", lambda: sn.scalar_gd(inst, rng, n_iter=5, backend="cupy")),
+        ("backend", lambda: sn.scalar_gd(inst, rng, n_iter=5, backend="jax")),
         ("scalar_network", lambda: sn.scalar_gd(object(), rng, n_iter=5)),
         ("target", lambda: sn.gfs_sharpness([1.0, 2.0], 0.0)),
         ("w must", lambda: sn.gfs([[1.0]], 1.0)),
