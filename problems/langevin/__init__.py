@@ -6,7 +6,8 @@ MALA, SGLD and a fine-step coupling simulated with many chains. Underdamped: min
 integrators (Euler, BAOAB, a fourth-order splitting) with exact stationary laws on a Gaussian
 location model (Franzese et al. 2022). Also: the alpha-convention SDE with state-dependent
 diffusion (Lau & Lubensky 2007), distributed and federated SGLD (El Mekkaoui et al. 2021) and
-Moreau-Yosida ULA on an l1 target (Lau & Liu 2022, Euclidean case). Numba kernels with NumPy twins.
+Moreau-Yosida ULA on an l1 target (Lau & Liu 2022, Euclidean case). Numba kernels with
+array-API twins (NumPy, CuPy, array_api_strict: ``problems.backend``).
 """
 from .diffusion import alpha_sde, state_dependent_diffusion, stationary_density
 from .federated import dsgld, final_w2, fsgld, sharded_gaussian_posterior

@@ -3,8 +3,9 @@ r"""Private Numba kernels for the Langevin dynamics modules (``hamiltonian``, ``
 
 Arrays and scalars in, preallocated arrays out: no objects, no exceptions, no printing, no
 random numbers (normals, minibatch draws and shard schedules are drawn on the host in
-bounded chunks and passed in), no ``fastmath``. Each kernel has a NumPy twin of the same
-name and signature in ``_sde_reference.py``; the tests hold them to ``rtol=1e-10``.
+bounded chunks and passed in), no ``fastmath``. Each kernel has an array-API twin of the
+same name in ``_sde_reference.py`` (the namespace first, the state returned); the tests hold
+them to ``rtol=1e-10``.
 
 Conventions shared by the kernels (one call advances every chain through one *segment* of
 ``n_steps`` steps; the wrapper calls them chunk after chunk):

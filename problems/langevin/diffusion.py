@@ -46,6 +46,7 @@ import numpy as np
 import scipy.integrate
 
 from problems import _validate as _checks
+from problems import backend as _backend
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
@@ -54,7 +55,7 @@ from ._sde_kernels import DOUBLE_WELL, FIRST_MOMENT, HARMONIC, RATIONAL, SECOND_
 POTENTIALS = ("harmonic", "double_well")
 DIFFUSIONS = ("rational", "sine")
 METRICS = ("variance_ratio", "mean")
-BACKENDS = ("numba", "numpy")
+BACKENDS = _backend.BACKENDS
 
 
 def state_dependent_diffusion(rng, *, potential="harmonic", diffusion="rational",
@@ -109,7 +110,11 @@ def alpha_sde(instance, rng, *, alpha, corrected=True, step_size=2e-3, n_iter, c
     :math:`e^{-U}`) or of :math:`x` (``"mean"``). Time after burn-in is ``t * step_size``.
 
     Randomness, in order: :math:`x_0 \sim N(0,` ``target_variance`` :math:`)` per chain, then per
-    chunk of ``m`` steps ``rng.standard_normal((m, chains))`` (the :math:`\Delta W/\sqrt h`).
+    chunk of ``m`` steps ``rng.standard_normal((m, chains))`` (the :math:`\Delta W/\sqrt h`),
+    all drawn on the host. ``backend``: ``"numba"`` (the jitted kernel, the default) or an array
+    back end of ``problems.backend`` (``"numpy"``, ``"cupy"``, ``"array_api_strict"``), which
+    runs the array-API twin in ``_sde_reference`` on the same numbers, each chunk moved to the
+    device once; the result does not depend on the back end (beyond rounding).
 
     ``info``: ``alpha``, ``corrected``, ``step_size``, ``predicted_ratio`` /
     ``predicted_mean`` (the metric's stationary value under the law the SDE has, by
@@ -124,7 +129,8 @@ def alpha_sde(instance, rng, *, alpha, corrected=True, step_size=2e-3, n_iter, c
     R = _checks.integer("chains", chains, low=1)
     burn_in = _checks.integer("burn_in", burn_in, low=0)
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_sde_kernels, _sde_reference)[_checks.choice("backend", backend, BACKENDS)]
+    _checks.choice("backend", backend, BACKENDS)
+    xp = None if backend == "numba" else _backend.namespace(backend)  # BackendUnavailable here
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     c, f = instance.constants, float(instance.constants["floor"])
     pot = (HARMONIC, DOUBLE_WELL)[POTENTIALS.index(instance.data["potential"])]
@@ -133,10 +139,19 @@ def alpha_sde(instance, rng, *, alpha, corrected=True, step_size=2e-3, n_iter, c
                         (FIRST_MOMENT, 1.0))
     x = rng.standard_normal(R) * np.sqrt(c["target_variance"])
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
+    settings = (h, a, 1.0 if corr else 0.0, pot, dif, f, statistic, float(scale))
+    if xp is not None:  # the chains and their sums stay on the device; the cursor is an int
+        x, acc, cursor = _backend.to_device(xp, x), _backend.to_device(xp, acc), 0
     for t0, t1 in chunks(burn_in + int(t[-1]), R):
         normals = rng.standard_normal((t1 - t0, R))
-        impl._alpha_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, h, a, 1.0 if corr else 0.0, pot,
-                            dif, f, statistic, scale, cursor, acc, out)
+        if xp is None:
+            _sde_kernels._alpha_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, *settings,
+                                        cursor, acc, out)
+        else:
+            with np.errstate(all="ignore"):  # divergence is evidence (inf in out), not a warning
+                x, acc, cursor = _sde_reference._alpha_segment(
+                    xp, x, _backend.to_device(xp, normals), t1 - t0, t0 + 1, burn_in, t,
+                    *settings, cursor, acc, out)
     exponent = 0.0 if corr else 1.0 - a
     info = {"alpha": a, "corrected": corr, "step_size": h,
             "predicted_ratio": _moment(instance.data, f, exponent, 2) / c["target_variance"],

@@ -55,6 +55,7 @@ import numpy as np
 import scipy.linalg
 
 from problems import _validate as _checks
+from problems import backend as _backend
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
@@ -62,7 +63,7 @@ from .gaussian import gaussian_w2
 
 SCHEDULES = ("round_robin", "random")
 METRICS = ("w2", "mean_error")
-BACKENDS = ("numba", "numpy")
+BACKENDS = _backend.BACKENDS
 MAX_CYCLE = 10**5  # longest cycle (S * K steps) for which the exact stationary W2 is computed
 
 
@@ -125,7 +126,12 @@ def dsgld(instance, rng, *, step_size, n_iter, local_steps=1, chains=100, burn_i
     Randomness, in order: :math:`\theta_0 \sim N(m_\star, \Lambda^{-1})` per chain
     ``(chains, d)``; then per chunk of ``m`` steps: (``"random"`` schedule) the shards of the
     rounds that start in the chunk, ``rng.integers(0, S, (rounds, chains))``, then
-    ``rng.standard_normal((m, chains, d))``.
+    ``rng.standard_normal((m, chains, d))``; all drawn on the host. ``backend``: ``"numba"``
+    (the jitted kernel, the default) or an array back end of ``problems.backend``
+    (``"numpy"``, ``"cupy"``, ``"array_api_strict"``), which runs the array-API twin in
+    ``_sde_reference`` on the same numbers (shards and normals moved to the device once per
+    chunk, the pooled sums home at the checkpoints); the result does not depend on the back
+    end (beyond rounding).
 
     ``info``: ``algorithm``, ``step_size``, ``local_steps``, ``schedule``, ``chains``,
     ``burn_in``, ``stationary_w2`` (exact long-run ``"w2"``, round robin only, else
@@ -165,7 +171,8 @@ def _run(instance, rng, conducive, step_size, n_iter, local_steps, chains, burn_
     burn_in = _checks.integer("burn_in", burn_in, low=0)
     random_schedule = _checks.choice("schedule", schedule, SCHEDULES) == 1
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_sde_kernels, _sde_reference)[_checks.choice("backend", backend, BACKENDS)]
+    _checks.choice("backend", backend, BACKENDS)
+    xp = None if backend == "numba" else _backend.namespace(backend)  # BackendUnavailable here
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     P_tilde, b_tilde = _drifts(instance.data, conducive)
     S, d = b_tilde.shape
@@ -174,6 +181,10 @@ def _run(instance, rng, conducive, step_size, n_iter, local_steps, chains, burn_
     sums, outers = np.zeros((t.size, d)), np.zeros((t.size, d, d))
     acc_sum, acc_outer = np.zeros((R, d)), np.zeros((R, d, d))
     cursor = np.zeros(1, dtype=np.int64)
+    drifts = (P_tilde, b_tilde, mean)
+    if xp is not None:  # the chains and their sums stay on the device; the cursor is an int
+        theta, acc_sum, acc_outer = (_backend.to_device(xp, a) for a in (theta, acc_sum, acc_outer))
+        drifts, cursor = tuple(_backend.to_device(xp, a) for a in drifts), 0
     base, drawn = 0, np.zeros((0, R), dtype=np.int64)  # random shards of rounds base, base+1, ..
     for t0, t1 in chunks(burn_in + int(t[-1]), R * (d + 1)):
         first, m = t0 + 1, t1 - t0
@@ -187,9 +198,15 @@ def _run(instance, rng, conducive, step_size, n_iter, local_steps, chains, burn_
         else:
             shards = (rounds[:, None] + np.arange(R)[None, :]) % S
         normals = rng.standard_normal((m, R, d))
-        impl._federated_segment(theta, np.ascontiguousarray(shards, dtype=np.int64), normals,
-                                P_tilde, b_tilde, mean, h, m, first, burn_in, t, cursor,
-                                acc_sum, acc_outer, sums, outers)
+        shards = np.ascontiguousarray(shards, dtype=np.int64)
+        if xp is None:
+            _sde_kernels._federated_segment(theta, shards, normals, *drifts, h, m, first, burn_in,
+                                            t, cursor, acc_sum, acc_outer, sums, outers)
+        else:
+            with np.errstate(all="ignore"):  # divergence is evidence (an inf fit), not a warning
+                theta, acc_sum, acc_outer, cursor = _sde_reference._federated_segment(
+                    xp, theta, _backend.to_device(xp, shards), _backend.to_device(xp, normals),
+                    *drifts, h, m, first, burn_in, t, cursor, acc_sum, acc_outer, sums, outers)
     values, fit_mean, fit_cov = _pooled_metric(sums, outers, R, t, mean, cov, code)
     info = {"algorithm": "fsgld" if conducive else "dsgld", "step_size": h, "local_steps": K,
             "schedule": SCHEDULES[int(random_schedule)], "chains": R, "burn_in": burn_in,

@@ -77,6 +77,7 @@ import numpy as np
 import scipy.linalg
 
 from problems import _validate as _checks
+from problems import backend as _backend
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
@@ -85,7 +86,7 @@ from ._sde_kernels import DAMP, DRIFT, KICK
 INTEGRATORS = ("euler", "baoab", "fourth_order")
 EXACT_METRICS = ("variance_error", "momentum_variance_error")
 SIM_METRICS = ("variance_ratio", "momentum_variance_ratio")
-BACKENDS = ("numba", "numpy")
+BACKENDS = _backend.BACKENDS
 W1 = 1.0 / (2.0 - 2.0 ** (1.0 / 3.0))
 W0 = -(2.0 ** (1.0 / 3.0)) / (2.0 - 2.0 ** (1.0 / 3.0))
 
@@ -199,7 +200,11 @@ def sghmc(instance, rng, *, integrator, step_size, n_iter, chains, friction=1.0,
     ``m`` steps (at most ``problems.types.CHUNK_NUMBERS`` numbers): unless ``full_gradient``,
     ``rng.integers(arange(b), n, (m, kicks, chains, b))`` (the partial Fisher-Yates draws
     that pick each kick's batch, each chain keeping its own permutation of the data), then
-    ``rng.standard_normal((m, dampings, chains, d))``.
+    ``rng.standard_normal((m, dampings, chains, d))``; all drawn on the host. ``backend``:
+    ``"numba"`` (the jitted kernel, the default) or an array back end of ``problems.backend``
+    (``"numpy"``, ``"cupy"``, ``"array_api_strict"``), which runs the array-API twin in
+    ``_sde_reference`` on the same numbers, each chunk moved to the device once; the result
+    does not depend on the back end (beyond rounding).
 
     ``info``: ``integrator``, ``step_size``, ``friction``, ``compensate``, ``full_gradient``,
     ``injected_variances`` (per damping), ``minibatch_momentum_variance`` (what
@@ -214,7 +219,8 @@ def sghmc(instance, rng, *, integrator, step_size, n_iter, chains, friction=1.0,
     R = _checks.integer("chains", chains, low=1)
     burn_in = _checks.integer("burn_in", burn_in, low=0)
     statistic = _checks.choice("metric", metric, SIM_METRICS)
-    impl = (_sde_kernels, _sde_reference)[_checks.choice("backend", backend, BACKENDS)]
+    _checks.choice("backend", backend, BACKENDS)
+    xp = None if backend == "numba" else _backend.namespace(backend)  # BackendUnavailable here
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     kinds, a, b, settings = _schedule(integrator, h, friction, sigma2, compensate)
     exact = sghmc_exact(instance, rng, integrator=integrator, step_size=h, friction=friction,
@@ -231,14 +237,25 @@ def sghmc(instance, rng, *, integrator, step_size, n_iter, chains, friction=1.0,
     n_kicks, n_damps = int(np.sum(kinds == KICK)), int(np.sum(kinds == DAMP))
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
     low = np.arange(B, dtype=np.int64)
+    model, scale = (x, data_mean, mean), L if statistic == 0 else 1.0
+    if xp is not None:  # chains, permutations and sums stay on the device; the cursor is an int
+        q, p, perm, acc = (_backend.to_device(xp, v) for v in (q, p, perm, acc))
+        model, cursor = tuple(_backend.to_device(xp, v) for v in model), 0
     for t0, t1 in chunks(burn_in + int(t[-1]), R * (n_kicks * B + n_damps * d)):
         first, m = t0 + 1, t1 - t0
         draws = (rng.integers(low, n, size=(m, n_kicks, R, B)) if B else
                  np.zeros((m, n_kicks, R, 0), dtype=np.int64))
         normals = rng.standard_normal((m, n_damps, R, d))
-        impl._sghmc_segment(q, p, perm, x, data_mean, mean, L, kinds, a, b, draws, normals,
-                            bool(full_gradient), m, first, burn_in, t, statistic,
-                            L if statistic == 0 else 1.0, cursor, acc, out)
+        if xp is None:
+            _sde_kernels._sghmc_segment(q, p, perm, *model, L, kinds, a, b, draws, normals,
+                                        bool(full_gradient), m, first, burn_in, t, statistic,
+                                        scale, cursor, acc, out)
+        else:
+            with np.errstate(all="ignore"):  # divergence is evidence (inf in out), not a warning
+                q, p, perm, acc, cursor = _sde_reference._sghmc_segment(
+                    xp, q, p, perm, *model, L, kinds, a, b, _backend.to_device(xp, draws),
+                    _backend.to_device(xp, normals), bool(full_gradient), m, first, burn_in, t,
+                    statistic, scale, cursor, acc, out)
     ratio = None if S is None else float(S[0, 0] * L if statistic == 0 else S[1, 1])
     info = {**settings, "stationary_ratio": ratio, "chains": R, "burn_in": burn_in,
             "backend": backend, "first_nonfinite": first_nonfinite(t, out)}

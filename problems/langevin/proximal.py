@@ -55,6 +55,7 @@ import scipy.sparse.linalg
 import scipy.special
 
 from problems import _validate as _checks
+from problems import backend as _backend
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _sde_kernels, _sde_reference
@@ -62,7 +63,7 @@ from ._sde_kernels import ABS_MOMENT, SECOND_MOMENT
 
 GRID_METRICS = ("abs_mean_error", "variance_error", "tv")
 SIM_METRICS = ("abs_mean", "second_moment")
-BACKENDS = ("numba", "numpy")
+BACKENDS = _backend.BACKENDS
 TRUNCATION = 9.0  # kernel rows cut at 9 standard deviations (mass beyond: 2e-19)
 
 
@@ -158,7 +159,11 @@ def myula(instance, rng, *, step_size, smoothing=None, n_iter, chains=1000, burn
     running time average over the states :math:`k = \text{burn\_in}, \dots, \text{burn\_in} + t`
     of :math:`\frac1d\sum_i|x_i|` (``"abs_mean"``) or :math:`\frac1d\sum_i x_i^2`
     (``"second_moment"``). Randomness, in order: :math:`x_0 \sim N(0, \operatorname{Var}_\pi)`
-    ``(chains, d)``, then per chunk of ``m`` steps ``rng.standard_normal((m, chains, d))``.
+    ``(chains, d)``, then per chunk of ``m`` steps ``rng.standard_normal((m, chains, d))``, all
+    drawn on the host. ``backend``: ``"numba"`` (the jitted kernel, the default) or an array
+    back end of ``problems.backend`` (``"numpy"``, ``"cupy"``, ``"array_api_strict"``), which
+    runs the array-API twin in ``_sde_reference`` on the same numbers, each chunk moved to the
+    device once; the result does not depend on the back end (beyond rounding).
     ``info``: ``step_size``, ``smoothing``, ``chains``, ``burn_in``, ``backend``,
     ``first_nonfinite``.
     """
@@ -171,15 +176,24 @@ def myula(instance, rng, *, step_size, smoothing=None, n_iter, chains=1000, burn
     R = _checks.integer("chains", chains, low=1)
     burn_in = _checks.integer("burn_in", burn_in, low=0)
     statistic = (ABS_MOMENT, SECOND_MOMENT)[_checks.choice("metric", metric, SIM_METRICS)]
-    impl = (_sde_kernels, _sde_reference)[_checks.choice("backend", backend, BACKENDS)]
+    _checks.choice("backend", backend, BACKENDS)
+    xp = None if backend == "numba" else _backend.namespace(backend)  # BackendUnavailable here
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     d = int(instance.constants["dim"])
     x = rng.standard_normal((R, d)) * np.sqrt(instance.constants["target_variance"])
     out, acc, cursor = np.full((R, t.size), np.nan), np.zeros(R), np.zeros(1, dtype=np.int64)
+    if xp is not None:  # the chains and their sums stay on the device; the cursor is an int
+        x, acc, cursor = _backend.to_device(xp, x), _backend.to_device(xp, acc), 0
     for t0, t1 in chunks(burn_in + int(t[-1]), R * d):
         normals = rng.standard_normal((t1 - t0, R, d))
-        impl._myula_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, h, lam, w, statistic, cursor,
-                            acc, out)
+        if xp is None:
+            _sde_kernels._myula_segment(x, normals, t1 - t0, t0 + 1, burn_in, t, h, lam, w,
+                                        statistic, cursor, acc, out)
+        else:
+            with np.errstate(all="ignore"):  # divergence is evidence (inf in out), not a warning
+                x, acc, cursor = _sde_reference._myula_segment(
+                    xp, x, _backend.to_device(xp, normals), t1 - t0, t0 + 1, burn_in, t, h, lam,
+                    w, statistic, cursor, acc, out)
     info = {"step_size": h, "smoothing": lam, "chains": R, "burn_in": burn_in,
             "backend": backend, "first_nonfinite": first_nonfinite(t, out)}
     return Trace(metric, t, out, info)
