@@ -3,7 +3,7 @@ solvers and robust variant (Bai, Gautam & Sojoudi 2022): data with their activat
 (exact enumeration or Gaussian sampling), the convex program in CVXPY (Clarabel) with a dual
 certificate and the reconstruction of the network, gradient training of the non-convex network,
 ADMM with its per-iteration cost and predicted local rate, and adversarial training scored by
-the exact robust loss. Numba kernels with NumPy twins.
+the exact robust loss. Numba kernels with array-API twins (NumPy, CuPy, array_api_strict).
 """
 from .admm import admm, local_rate, per_iteration_operations, per_iteration_seconds
 from .adversarial import (adversarial_comparison, adversarial_training, convex_adversarial_training, robust_margins,

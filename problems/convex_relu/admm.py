@@ -51,11 +51,12 @@ import numpy as np
 from problems import _validate as _checks
 from problems.types import Trace, checkpoints, first_nonfinite
 
-from . import _kernels, _reference
+from problems.backend import to_numpy
+
 from .convex_program import instance_arrays, solve_convex
+from .nonconvex import BACKENDS, backend_impl
 
 METRICS = ("residual", "primal_residual", "dual_residual", "objective", "objective_gap")
-BACKENDS = ("numba", "numpy")
 
 
 @dataclass(frozen=True)
@@ -100,21 +101,26 @@ def run(sys: AdmmSystem, n_iter: int, record_at: np.ndarray, *, dual_step: float
         backend: str = "numba", state=None, start: int = 0):
     """Run ``n_iter`` iterations (global counts ``start + 1 ..``) from ``state`` (zeros by
     default) in ``chunks`` timed pieces; returns the recorded (primal, dual, objective), the final
-    state and the seconds per iteration of each chunk."""
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    state (host NumPy) and the seconds per iteration of each chunk. ``backend``: the Numba kernel
+    or its array-API twin (:mod:`problems.backend`; the system and the state are moved to the
+    device once, and each chunk is waited for before its clock is read)."""
+    impl, move = backend_impl(backend)
     P, n = sys.D.shape
     p = sys.X.shape[1]
     if state is None:
         state = (np.zeros((2 * P, p)), np.zeros((2 * P, n)), np.zeros((2 * P, p)), np.zeros((2 * P, n)))
-    v, s, lam, nu = (np.array(x, dtype=np.float64) for x in state)
+    v, s, lam, nu = (move(np.array(x, dtype=np.float64)) for x in state)
+    X, D, L, b1, y = (move(a) for a in (sys.X, sys.D, sys.L, sys.b1, sys.y))
     outs = [np.full(record_at.size, np.nan) for _ in range(3)]
     bounds = start + np.linspace(0, n_iter, chunks + 1).round().astype(np.int64)
     seconds = []
     for first, last in zip(bounds[:-1], bounds[1:]):
         started = time.perf_counter()
-        impl._admm(sys.X, sys.D, sys.L, sys.b1, sys.beta, sys.penalty, dual_step, v, s, lam, nu, int(first),
-                   int(last - first), record_at, outs[0], outs[1], outs[2], sys.y)
+        impl._admm(X, D, L, b1, sys.beta, sys.penalty, dual_step, v, s, lam, nu, int(first),
+                   int(last - first), record_at, outs[0], outs[1], outs[2], y)
+        to_numpy(v[:1, ...])  # waits for a GPU to finish the chunk before the clock is read
         seconds.append((time.perf_counter() - started) / max(int(last - first), 1))
+    v, s, lam, nu = (to_numpy(x) for x in (v, s, lam, nu))
     return tuple(outs), (v, s, lam, nu), np.array(seconds)
 
 
@@ -137,7 +143,8 @@ def admm(instance, rng, *, penalty=1.0, n_iter=2000, dual_step=1.0, n_patterns=N
     ``info["seconds_per_iteration"]`` is their median (the first includes compilation).
     ``info``: ``operations_per_iteration``, ``factorization_operations`` (:math:`N^3/3`),
     ``n_patterns``, ``variables`` (:math:`N`), ``penalty``, ``dual_step``, ``final_primal``,
-    ``final_dual``, ``first_nonfinite``.
+    ``final_dual``, ``first_nonfinite``. ``backend``: the Numba kernel or its array-API twin (as in
+    :func:`run`); the factorisation and the CVXPY solve stay on the host.
     """
     X, y, patterns, beta = _instance(instance, "admm")
     _checks.generator(rng)

@@ -36,25 +36,31 @@ import cvxpy as cp
 import numpy as np
 
 from problems import _validate as _checks
+from problems.backend import to_numpy
 from problems.types import Trace, checkpoints, chunks, first_nonfinite
 
-from . import _kernels, _reference
+from . import _kernels
 from .convex_program import SOLVERS, active_blocks, instance_arrays, reconstruct
-from .nonconvex import ADAM, BACKENDS, OPTIMIZERS, initial_networks, step_schedule
+from .nonconvex import ADAM, BACKENDS, OPTIMIZERS, backend_impl, initial_networks, step_schedule
 
 METRICS = ("robust_objective", "robust_hinge", "robust_error")
 
 
 def robust_margins(X, y, U, alpha, epsilon, *, backend="numba") -> np.ndarray:
-    r"""Exact :math:`\min_{\|\delta\|_\infty\le\epsilon} y_kf(x_k + \delta)` per sample (2 features only)."""
+    r"""Exact :math:`\min_{\|\delta\|_\infty\le\epsilon} y_kf(x_k + \delta)` per sample (2 features only).
+
+    ``backend``: the Numba kernel (a loop over samples and candidate points) or its array-API twin
+    (every candidate of a block of samples evaluated in one product, :mod:`problems.backend`)."""
     X = np.ascontiguousarray(X, dtype=np.float64)
     if X.shape[1] != 3:
         raise ValueError(f"the exact robust margin is implemented for 2 features (X with 3 columns), got "
                          f"{X.shape[1] - 1} features; use dim=2")
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = backend_impl(backend)
     out = np.empty(X.shape[0])
-    impl._robust_margins(X, np.ascontiguousarray(y, dtype=np.float64), np.ascontiguousarray(U, dtype=np.float64),
-                         np.ascontiguousarray(alpha, dtype=np.float64), float(epsilon), out)
+    with np.errstate(all="ignore"):  # a non-finite network gives non-finite margins, not a warning
+        impl._robust_margins(move(X), move(np.ascontiguousarray(y, dtype=np.float64)),
+                             move(np.ascontiguousarray(U, dtype=np.float64)),
+                             move(np.ascontiguousarray(alpha, dtype=np.float64)), float(epsilon), out)
     return out
 
 
@@ -107,12 +113,15 @@ def convex_adversarial_training(instance, rng, *, metric="robust_objective", sol
     ``t = 0``. ``rng`` is validated, not used. ``info``: ``solver_status``, ``solver``,
     ``convex_value``, ``solve_seconds``, ``value_check`` (:math:`|\text{exact robust objective} -
     \text{value}|/\text{value}`, 0 up to the solver's accuracy: the cross-check of the solve), ``scores``
-    (all three), ``active_blocks``."""
+    (all three), ``active_blocks``. ``backend`` scores the network (:func:`robust_margins`); the
+    program is CVXPY's on the host whatever it says."""
     X, y, patterns, beta, epsilon = _classification(instance, "convex_adversarial_training")
     _checks.generator(rng)
+    _checks.choice("backend", backend, BACKENDS)  # before the solve, not after it
     code = _checks.choice("metric", metric, METRICS)
     V, W, value, status, seconds = solve_robust_convex(X, y, patterns, beta, epsilon, solver=solver)
-    info = {"solver_status": status, "solver": solver, "convex_value": value, "solve_seconds": seconds}
+    info = {"solver_status": status, "solver": solver, "convex_value": value, "solve_seconds": seconds,
+            "backend": backend}
     if V is None:
         return Trace(metric, np.array([0.0]), np.array([[np.nan]]), info)
     U, alpha = reconstruct(V, W)
@@ -134,6 +143,9 @@ def adversarial_training(instance, rng, *, width, restarts=4, n_iter=2000, step_
     (``best=True``: the smallest over the restarts, one row). ``info``: ``pgd_objective``
     (the attacked objective at ``checkpoints(n_iter)`` below ``n_iter``, per restart: what PGD
     saw), ``pgd_t``, ``scores`` (per restart), ``first_nonfinite``, the settings.
+    ``backend``: the training runs on the Numba kernel or its array-API twin (:mod:`problems.backend`:
+    all restarts in one batched product per step, the attack starts drawn on the host and moved
+    chunk by chunk); the final networks are scored exactly by the Numba kernel either way.
     """
     X, y, _, beta, epsilon = _classification(instance, "adversarial_training")
     _checks.generator(rng)
@@ -145,17 +157,22 @@ def adversarial_training(instance, rng, *, width, restarts=4, n_iter=2000, step_
     k = _checks.integer("attack_steps", attack_steps, low=1)
     a = 2.5 * epsilon / k if attack_step is None else _checks.positive("attack_step", attack_step)
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = backend_impl(backend)
     t = checkpoints(T, _checks.integer("n_checkpoints", n_checkpoints, low=2))[:-1]
-    U, A = initial_networks(rng, R, m, X.shape[1], _checks.positive("init_scale", init_scale))
-    moments = [np.zeros_like(U), np.zeros_like(U), np.zeros_like(A), np.zeros_like(A)]
+    U0, A0 = initial_networks(rng, R, m, X.shape[1], _checks.positive("init_scale", init_scale))
+    U, A = move(U0), move(A0)  # the state, updated in place chunk after chunk
+    moments = [move(np.zeros_like(U0)), move(np.zeros_like(U0)), move(np.zeros_like(A0)), move(np.zeros_like(A0))]
     steps = step_schedule(T, eta0, eta1)
     seen = np.full((R, t.size), np.inf)
     n, f = X.shape[0], X.shape[1] - 1
-    for t0, t1 in chunks(T, R * n * f):
-        starts = rng.uniform(-1.0, 1.0, size=(t1 - t0, R, n, f))
-        impl._train_adversarial(X, y, U, A, *moments, beta, _kernels.HINGE, opt, steps[t0:t1], t0, ADAM["beta1"],
-                                ADAM["beta2"], ADAM["adam_eps"], epsilon, k, a, starts, t, seen)
+    Xd, yd = move(X), move(y)
+    with np.errstate(all="ignore"):  # divergence is evidence (+inf), not a warning
+        for t0, t1 in chunks(T, R * n * f):
+            starts = rng.uniform(-1.0, 1.0, size=(t1 - t0, R, n, f))
+            impl._train_adversarial(Xd, yd, U, A, *moments, beta, _kernels.HINGE, opt, steps[t0:t1], t0,
+                                    ADAM["beta1"], ADAM["beta2"], ADAM["adam_eps"], epsilon, k, a, move(starts), t,
+                                    seen)
+    U, A = to_numpy(U), to_numpy(A)
     scores = [robust_scores(X, y, U[r], A[r], beta, epsilon) for r in range(R)]
     values = np.array([[s[METRICS[code]] for s in scores]]).T
     values = np.where(np.isfinite(values), values, np.inf)

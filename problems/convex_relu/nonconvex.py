@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Trace, checkpoints, first_nonfinite
 
@@ -27,7 +28,7 @@ from .convex_program import active_blocks, instance_arrays, solve_convex
 
 METRICS = ("objective", "ratio_to_convex", "gap_to_convex", "best_gap_to_convex")
 OPTIMIZERS = ("gd", "adam")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 ADAM = {"beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8}
 
 
@@ -40,6 +41,15 @@ def initial_networks(rng, restarts: int, width: int, p: int, init_scale: float):
     U = rng.standard_normal((restarts, width, p)) * (init_scale / np.sqrt(p))
     A = rng.standard_normal((restarts, width)) * (init_scale / np.sqrt(width))
     return U, A
+
+
+def backend_impl(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of
+    a host array to the back end's device (chosen here, once, for every method of the package)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def nonconvex_training(instance, rng, *, width, restarts=8, n_iter=5000, step_size=1e-2, final_step_size=1e-5,
@@ -55,6 +65,10 @@ def nonconvex_training(instance, rng, *, width, restarts=8, n_iter=5000, step_si
     status, gap and time go to ``info`` (``solver_status``, ``solver``, ``convex_value``,
     ``duality_gap``, ``solve_seconds``, ``active_blocks``). ``info`` also holds
     ``final_objective`` (per restart), ``step_size``, ``final_step_size``, ``first_nonfinite``.
+
+    ``backend``: the Numba kernel (``"numba"``, one restart after the other) or its array-API twin
+    on ``"numpy"``, ``"cupy"`` or ``"array_api_strict"`` (:mod:`problems.backend`), all restarts in
+    one batched product per step; the initialisation is drawn on the host either way.
     """
     X, y, patterns, beta, loss = instance_arrays(instance, "nonconvex_training")
     _checks.generator(rng)
@@ -67,14 +81,15 @@ def nonconvex_training(instance, rng, *, width, restarts=8, n_iter=5000, step_si
     opt = _checks.choice("optimizer", optimizer, OPTIMIZERS)
     code = _checks.choice("metric", metric, METRICS)
     scale = _checks.positive("convex_penalty_scale", convex_penalty_scale)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = backend_impl(backend)
     t = checkpoints(T, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     U, A = initial_networks(rng, R, m, X.shape[1], s)
-    moments = [np.zeros_like(U), np.zeros_like(U), np.zeros_like(A), np.zeros_like(A)]
+    moments = [move(np.zeros_like(U)), move(np.zeros_like(U)), move(np.zeros_like(A)), move(np.zeros_like(A))]
     out = np.full((R, t.size), np.inf)
     loss_code = _kernels.SQUARED if loss == "squared" else _kernels.HINGE
-    impl._train(X, y, U, A, *moments, beta, loss_code, opt, step_schedule(T, eta0, eta1), ADAM["beta1"],
-                ADAM["beta2"], ADAM["adam_eps"], t, out)
+    with np.errstate(all="ignore"):  # divergence is evidence (+inf), not a warning
+        impl._train(move(X), move(y), move(U), move(A), *moments, beta, loss_code, opt, step_schedule(T, eta0, eta1),
+                    ADAM["beta1"], ADAM["beta2"], ADAM["adam_eps"], t, out)
     info = {"final_objective": out[:, -1].copy(), "step_size": eta0, "final_step_size": eta1, "width": m,
             "restarts": R, "optimizer": optimizer, "backend": backend, "first_nonfinite": first_nonfinite(t, out)}
     if code == 0:

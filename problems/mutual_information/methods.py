@@ -49,6 +49,7 @@ import math
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, chunks, first_nonfinite
 
@@ -59,7 +60,7 @@ ESTIMATORS = ("partition", "nwj")
 VARIANCE_ESTIMATORS = ("direct", "tilted")
 METRICS = ("n_var", "second_moment")
 SAMPLERS = ("chi2", "pairs")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 MIN_SAMPLES = 1000
 
 
@@ -99,7 +100,9 @@ def estimator_variance(instance, rng, *, n_pairs_values=None, estimator="partiti
         :math:`n\,\mathrm{Var}` of the estimator, or (``estimator="partition"`` only)
         :math:`1 + n\,\mathrm{Var}[\hat Z_n] = \mathbb E_Q[r^2] = e^{D_2(P\|Q)}`, a pure exponential in
         :math:`d` on Gaussian pairs (no :math:`-1` to model when telling exponential from polynomial growth).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernels, or their array-API twins on that namespace (:mod:`problems.backend`): the
+        draws are made on the host as above, each chunk is moved to the device and reduced there.
 
     Returns
     -------
@@ -124,18 +127,18 @@ def estimator_variance(instance, rng, *, n_pairs_values=None, estimator="partiti
                          "or metric='n_var'")
     R = _checks.integer("replicas", replicas, low=1)
     use_pairs = _checks.choice("sampler", sampler, SAMPLERS) == 1
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl = _backend(backend)
     kurt, N = _sample_sizes(rho, d_values, tilted, relative_error, samples, max_samples)
     out = np.full((R, d_values.size), np.nan)
     for k, d in enumerate(d_values):
         for r in range(R):
             sums = np.zeros(2)
             if tilted:
-                _draw_p(impl, rng, rho, int(d), int(N[k]), use_pairs, _mi(rho, d), sums, tilted=True)
+                _draw_p(*impl, rng, rho, int(d), int(N[k]), use_pairs, _mi(rho, d), sums, tilted=True)
             else:
-                _draw_q(impl, rng, rho, int(d), int(N[k]), use_pairs, sums)
+                _draw_q(*impl, rng, rho, int(d), int(N[k]), use_pairs, sums)
                 if est == 1:
-                    _draw_p(impl, rng, rho, int(d), int(N[k]), use_pairs, _mi(rho, d), sums, tilted=False)
+                    _draw_p(*impl, rng, rho, int(d), int(N[k]), use_pairs, _mi(rho, d), sums, tilted=False)
             out[r, k] = shift + (sums[0] + (sums[1] if est == 1 else 0.0)) / N[k]
     exact = shift + np.expm1(2.0 * np.array([_mi(rho, d) for d in d_values]))
     if est == 1:
@@ -165,31 +168,42 @@ def _sample_sizes(rho, d_values, tilted, relative_error, samples, max_samples):
     return kurt, N
 
 
-def _draw_q(impl, rng, rho, d, N, use_pairs, sums):
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of
+    a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
+
+
+def _draw_q(impl, move, rng, rho, d, N, use_pairs, sums):
     # one array per chunk, sample-major, so that the stream does not depend on the chunk size
     for t0, t1 in chunks(N, 2 * d if use_pairs else 2):
         m = t1 - t0
         if use_pairs:
             Z = rng.standard_normal((m, 2, d))
-            impl._partition_sums_pairs(Z[:, 0], Z[:, 1], rho, sums)
+            impl._partition_sums_pairs(move(Z[:, 0]), move(Z[:, 1]), rho, sums)
         else:
             W = rng.chisquare(d, (m, 2))
-            impl._partition_sums_chi2(W[:, 0], W[:, 1], float(d), rho, sums)
+            impl._partition_sums_chi2(move(W[:, 0]), move(W[:, 1]), float(d), rho, sums)
 
 
-def _draw_p(impl, rng, rho, d, N, use_pairs, mi, sums, tilted):
+def _draw_p(impl, move, rng, rho, d, N, use_pairs, mi, sums, tilted):
+    # the P samples are built on the host from the draws (the same numbers on every back end)
     for t0, t1 in chunks(N, 2 * d if use_pairs else 2):
         m = t1 - t0
         if use_pairs:
             Z = rng.standard_normal((m, 2, d))
             X = Z[:, 0]
             Y = rho * X + math.sqrt(1.0 - rho * rho) * Z[:, 1]
-            (impl._tilted_sums_pairs if tilted else impl._information_sums_pairs)(X, Y, rho, mi, sums)
+            (impl._tilted_sums_pairs if tilted else impl._information_sums_pairs)(move(X), move(Y), rho, mi, sums)
         else:
             W = rng.chisquare(d, (m, 2))
             U = (1.0 + rho) * W[:, 0]
             V = (1.0 - rho) * W[:, 1]
-            (impl._tilted_sums_chi2 if tilted else impl._information_sums_chi2)(U, V, float(d), rho, mi, sums)
+            add = impl._tilted_sums_chi2 if tilted else impl._information_sums_chi2
+            add(move(U), move(V), float(d), rho, mi, sums)
 
 
 def _mi(rho: float, d) -> float:
