@@ -14,7 +14,11 @@ the batch perceptron
 
 with weight :math:`\tfrac12` on ties because :math:`\sigma(0) = \tfrac12`.
 
-All three methods are deterministic; ``rng`` is accepted for a uniform signature.
+All three methods are deterministic; ``rng`` is accepted for a uniform signature. Each
+runs the Numba kernel (``backend="numba"``, the default) or its array-API twin on
+``"numpy"``, ``"cupy"`` or ``"array_api_strict"`` (:mod:`problems.backend`: the signed
+points are moved to the device once, the metric comes home at the checkpoints);
+``info["backend"]`` says which ran, and the final iterates in ``info`` are NumPy arrays.
 
 [1] A. Tyurin (2024). From Logistic Regression to the Perceptron Algorithm: Exploring
     Gradient Descent with Large Step Sizes. arXiv:2412.08424.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems.linear_classification import _kernels, _reference
 from problems._validate import integer, one_of, positive, real
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
@@ -32,7 +37,7 @@ _METRICS = {
     "misclassified": _kernels.METRIC_MISCLASSIFIED,
     "perceptron_loss": _kernels.METRIC_PERCEPTRON_LOSS,
 }
-_BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def _signed_points(instance):
@@ -47,6 +52,14 @@ def _signed_points(instance):
         raise ValueError(f"instance.data must hold features (n, d) and labels (n,) in {{-1, +1}}, "
                          f"got shapes {B.shape} and {y.shape}; build it with separable_data")
     return np.ascontiguousarray(y[:, None] * B)
+
+
+def _device(backend, Z):
+    """``None`` for the Numba kernel, else ``Z`` on the back end's device (chosen here, once;
+    ``BackendUnavailable`` when the back end cannot run on this machine)."""
+    if one_of("backend", backend, BACKENDS) == "numba":
+        return None
+    return problems.backend.to_device(problems.backend.namespace(backend), Z)
 
 
 def _trace(metric, t, out, backend, **params):
@@ -75,7 +88,8 @@ def logistic_gd(instance: Instance, rng: np.random.Generator, *, step_size: floa
         :math:`\frac1n \sum_i \max(0, -y_i b_i^\top v_t)`.
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or the array-API twin on that namespace (:mod:`problems.backend`).
 
     Returns
     -------
@@ -89,10 +103,12 @@ def logistic_gd(instance: Instance, rng: np.random.Generator, *, step_size: floa
     code = _METRICS[one_of("metric", metric, _METRICS)]
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if one_of("backend", backend, _BACKENDS) == "numba":
+    Z_device = _device(backend, Z)
+    if Z_device is None:
         v = _kernels._logistic_gd_loop(Z, step_size, t, code, out)
     else:
-        v = _reference.logistic_gd_loop(Z, step_size, t, code, out)
+        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values are evidence
+            v = _reference.logistic_gd_loop(Z_device, step_size, t, code, out)
     return _trace(metric, t, out[None, :], backend, step_size=step_size, v_final=v)
 
 
@@ -120,7 +136,7 @@ def batch_perceptron(instance: Instance, rng: np.random.Generator, *, n_iter: in
     metric : {"misclassified", "loss", "perceptron_loss"}
         As in :func:`logistic_gd`, evaluated at :math:`w_t`.
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
 
     Returns
     -------
@@ -134,10 +150,12 @@ def batch_perceptron(instance: Instance, rng: np.random.Generator, *, n_iter: in
     code = _METRICS[one_of("metric", metric, _METRICS)]
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if one_of("backend", backend, _BACKENDS) == "numba":
+    Z_device = _device(backend, Z)
+    if Z_device is None:
         w = _kernels._perceptron_loop(Z, tie_weight, t, code, out)
     else:
-        w = _reference.perceptron_loop(Z, tie_weight, t, code, out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            w = _reference.perceptron_loop(Z_device, tie_weight, t, code, out)
     return _trace(metric, t, out[None, :], backend, tie_weight=tie_weight, w_final=w)
 
 
@@ -167,7 +185,7 @@ def perceptron_deviation(instance: Instance, rng: np.random.Generator, *, step_s
     tie_weight : float
         :math:`\tau \in [0, 1]`.
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
 
     Returns
     -------
@@ -181,9 +199,11 @@ def perceptron_deviation(instance: Instance, rng: np.random.Generator, *, step_s
     tie_weight = real("tie_weight", tie_weight, low=0.0, high=1.0)
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
     out = np.empty(t.size)
-    if one_of("backend", backend, _BACKENDS) == "numba":
+    Z_device = _device(backend, Z)
+    if Z_device is None:
         v, w = _kernels._deviation_loop(Z, step_size, tie_weight, t, out)
     else:
-        v, w = _reference.deviation_loop(Z, step_size, tie_weight, t, out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            v, w = _reference.deviation_loop(Z_device, step_size, tie_weight, t, out)
     return _trace("deviation", t, out[None, :], backend, step_size=step_size,
                   tie_weight=tie_weight, v_final=v, w_final=w)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems.nonsmooth import _kernels, _reference
 from problems._validate import integer, one_of, positive
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 _METRICS = {"suboptimality": _kernels.METRIC_SUBOPTIMALITY, "distance": _kernels.METRIC_DISTANCE}
 _SCHEDULES = ("inverse_sqrt", "constant", "linear_decay")
-_BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def _unpack(instance):
@@ -61,6 +62,11 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
     in chunks of at most ``problems.types.CHUNK_NUMBERS`` numbers in all. Replica ``r`` therefore does not depend
     on the number of replicas, the chunk size or the back end.
 
+    Back ends: the Numba kernel (``backend="numba"``, the default) updates the host state in
+    place; on ``"numpy"``, ``"cupy"`` or ``"array_api_strict"`` the array-API twin
+    (:mod:`problems.backend`) carries the state on the device, each chunk of randomness is
+    moved there, and the metric comes home at the checkpoints.
+
     Parameters
     ----------
     instance : Instance
@@ -79,13 +85,14 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
         Last-iterate :math:`f(x_t) - f_\star` from the closed form, or :math:`\|x_t - x_\star\|`.
     n_checkpoints : int
         Number of recording points (see :func:`problems.types.checkpoints`).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or the array-API twin on that namespace (:mod:`problems.backend`).
 
     Returns
     -------
     Trace
         ``values`` of shape (replicas, K); ``info``: ``first_nonfinite``, ``backend``,
-        ``schedule``, ``step_size``, ``x_final`` (replicas, d).
+        ``schedule``, ``step_size``, ``x_final`` (replicas, d, NumPy).
     """
     x_star, x0, noise = _unpack(instance)
     step_size = positive("step_size", step_size)
@@ -94,12 +101,14 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
     R = integer("replicas", replicas, low=1)
     code = _METRICS[one_of("metric", metric, _METRICS)]
     t = checkpoints(n_iter, integer("n_checkpoints", n_checkpoints, low=2))
-    chunk = _kernels._sgd_chunk if one_of("backend", backend, _BACKENDS) == "numba" \
-        else _reference.sgd_chunk
+    numba = one_of("backend", backend, BACKENDS) == "numba"
+    xp = None if numba else problems.backend.namespace(backend)  # BackendUnavailable if not here
     streams = rng.spawn(R)
     d = x0.size
     x = np.tile(x0, (R, 1))
     out = np.empty((R, t.size))
+    if not numba:
+        x, x_star = problems.backend.to_device(xp, x), problems.backend.to_device(xp, x_star)
     k = 0
     for t0, t1 in chunks(n_iter, R * (d + 1)):
         m = t1 - t0
@@ -107,7 +116,13 @@ def sgd(instance: Instance, rng: np.random.Generator, *, step_size: float, n_ite
         for r in range(R):
             streams[r].standard_normal(out=G[r])
         eta = step_sizes(schedule, step_size, np.arange(t0, t0 + m), n_iter)
-        k = chunk(x, x_star, noise, G, eta, t0, t, k, code, out)
+        if numba:
+            k = _kernels._sgd_chunk(x, x_star, noise, G, eta, t0, t, k, code, out)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence
+                x, k = _reference.sgd_chunk(x, x_star, noise, problems.backend.to_device(xp, G),
+                                            eta, t0, t, k, code, out)
+    x = problems.backend.to_numpy(x)
     info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend,
             "schedule": schedule, "step_size": step_size, "x_final": x}
     return Trace(metric=metric, t=t, values=out, info=info)

@@ -147,7 +147,7 @@ def test_generator_rejects_bad_inputs(kwargs, name):
     (logistic_gd, dict(step_size=np.nan, n_iter=5), "step_size"),
     (logistic_gd, dict(step_size=1.0, n_iter=0), "n_iter"),
     (logistic_gd, dict(step_size=1.0, n_iter=5, metric="accuracy"), "metric"),
-    (logistic_gd, dict(step_size=1.0, n_iter=5, backend="cupy"), "backend"),
+    (logistic_gd, dict(step_size=1.0, n_iter=5, backend="jax"), "backend"),
     (logistic_gd, dict(step_size=1.0, n_iter=5, n_checkpoints=1), "n_checkpoints"),
     (batch_perceptron, dict(n_iter=5, tie_weight=1.5), "tie_weight"),
     (batch_perceptron, dict(n_iter=-1), "n_iter"),

@@ -132,7 +132,7 @@ def test_generator_rejects_bad_inputs(kwargs, name):
     (dict(step_size=0.1, n_iter=5, schedule="cosine"), "schedule"),
     (dict(step_size=0.1, n_iter=5, replicas=0), "replicas"),
     (dict(step_size=0.1, n_iter=5, metric="loss"), "metric"),
-    (dict(step_size=0.1, n_iter=5, backend="cupy"), "backend"),
+    (dict(step_size=0.1, n_iter=5, backend="jax"), "backend"),
     (dict(step_size=0.1, n_iter=5, n_checkpoints=1), "n_checkpoints"),
 ])
 def test_sgd_rejects_bad_inputs(kwargs, name):
