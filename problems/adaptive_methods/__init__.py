@@ -3,7 +3,7 @@ sequences (periodic and stochastic) with Adam, AMSGrad, diffGrad and AdaBelief (
 at log-spaced horizons in one pass), and Lion with decoupled weight decay on problems whose
 unconstrained minimiser lies outside the box :math:`\|x\|_\infty \le 1/\lambda` (box-constrained
 and :math:`\ell_2`-regularised minimisers from CVXPY and closed forms): Numba kernels with
-NumPy twins.
+array-API twins (NumPy, CuPy, array_api_strict).
 """
 from .boxes import box_constrained
 from .lion import lion

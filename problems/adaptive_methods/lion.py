@@ -1,5 +1,6 @@
 r"""Lion with decoupled weight decay on the problems of ``boxes``, recorded at checkpoints in
-one pass (``_kernels._lion``, NumPy twin in ``_reference``).
+one pass (``_kernels._lion``; its array-API twin ``_reference._lion`` runs on the back ends
+``"numpy"``, ``"cupy"`` and ``"array_api_strict"``, :mod:`problems.backend`).
 
 Chen, Liu, Liang & Liu [1] (abstract, as retrieved in the research notes): Lion with weight
 decay :math:`\lambda` solves :math:`\min f(x)` subject to :math:`\|x\|_\infty \le 1/\lambda`.
@@ -52,15 +53,17 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
-from . import _kernels, _reference
+from . import _kernels
+from .methods import _backend
 
 METRICS = ("box_excess", "distance", "distance_max", "objective")
 REFERENCES = ("box", "l2_regularised")
 NORMS = ("inf", "2")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 UNIT_ROUNDOFF = 2.0**-53
 _CODES = {"box_excess": _kernels.METRIC_BOX_EXCESS, "distance": _kernels.METRIC_DISTANCE,
           "distance_max": _kernels.METRIC_DISTANCE_MAX, "objective": _kernels.METRIC_OBJECTIVE}
@@ -101,16 +104,20 @@ def lion(instance, rng, *, step_size=0.01, beta1=0.9, beta2=0.99, n_iter=20_000,
     ref = data["x_box"] if _checks.one_of("reference", reference, REFERENCES) == "box" \
         else data["x_l2"]
     norm_code = (_kernels.NORM_INF, _kernels.NORM_2)[_checks.choice("norm", norm, NORMS)]
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     t = checkpoints(T, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     d = data["x_box"].size
     x0 = rng.uniform(-1.0, 1.0, (R_count, d)) * (scale * c["radius"])
     out = np.zeros((R_count, t.size))
     entry, x_final = np.zeros(R_count, dtype=np.int64), np.zeros((R_count, d))
     loss = (_kernels.LOSS_QUADRATIC, _kernels.LOSS_LOGISTIC)[data["loss"] == "logistic"]
-    impl._lion(loss, data["H"], data["center"], data["features"], data["labels"], lam, eps, b1,
-               b2, x0, np.ascontiguousarray(ref, dtype=np.float64), norm_code, code, t, out,
-               entry, x_final)
+    # the instance and the starting points go to the device once; out, entry and x_final stay
+    # host arrays that the twin fills at the checkpoints and at the end
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence, not a warning
+        impl._lion(loss, move(data["H"]), move(data["center"]), move(data["features"]),
+                   move(data["labels"]), lam, eps, b1, b2, move(x0),
+                   move(np.ascontiguousarray(ref, dtype=np.float64)), norm_code, code, t, out,
+                   entry, x_final)
     info = {"solver": data["solver"], "solver_status": list(data["solver_status"]),
             "solver_attempts": list(instance.data.get("solver_attempts", [])),
             "entry_step": entry, "x_final": x_final, "x0": x0, "step_size": eps,

@@ -41,6 +41,11 @@ gradients depend neither on the number of replicas nor on the chunking nor on th
 Periodic sequences draw nothing (their replicas are identical). Randomness never enters a
 kernel.
 
+Back ends (``backend``, :mod:`problems.backend`): ``"numba"`` runs the jitted kernel;
+``"numpy"``, ``"cupy"`` and ``"array_api_strict"`` run its array-API twin
+(``_reference._adaptive_chunk``) on that namespace, the state (one entry per replica) and
+each chunk of gradients moved to the device, the checkpoints brought home.
+
 ``info``: ``regret``, ``comparator``, ``iterate`` (replicas, K); ``x_final`` (replicas,);
 ``denominator_decreases`` (replicas,): rounds :math:`t \ge 2` with
 :math:`\hat v_t < \hat v_{t-1}` (0 for AMSGrad and ``max_belief``);
@@ -57,6 +62,7 @@ import math
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
@@ -64,7 +70,7 @@ from . import _kernels, _reference
 from .sequences import periodic_gradients
 
 METRICS = ("regret", "average_regret", "iterate", "distance")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 _MAKERS = "reddi_periodic or reddi_stochastic"
 
 
@@ -114,22 +120,26 @@ def _run(code, name, instance, rng, step_size, beta1, beta1_decay, beta2, eps, b
          replicas, metric, n_checkpoints, backend, **extra) -> Trace:
     c = _unpack(instance, name)
     rng = _checks.generator(rng)
-    alpha, b1, lam, b2, eps, R, impl = _settings(step_size, beta1, beta1_decay, beta2, eps,
-                                                 bias_correction, replicas, backend)
+    alpha, b1, lam, b2, eps, R, (impl, move) = _settings(step_size, beta1, beta1_decay, beta2,
+                                                         eps, bias_correction, replicas, backend)
     metric = _checks.one_of("metric", metric, METRICS)
     T = int(c["horizon"])
     t = checkpoints(T, _checks.integer("n_checkpoints", n_checkpoints, low=2))
-    x = np.full(R, c["x0"])
-    m, v, den, g_prev, cum_loss, grad_sum = (np.zeros(R) for _ in range(6))
-    decreases, den_min = np.zeros(R, dtype=np.int64), np.full(R, np.inf)
+    state = [np.full(R, c["x0"])] + [np.zeros(R) for _ in range(6)]
+    state += [np.zeros(R, dtype=np.int64), np.full(R, np.inf)]
+    # x, m, v, den, g_prev, cum_loss, grad_sum, decreases, den_min: updated in place chunk after chunk
+    x, m, v, den, g_prev, cum_loss, grad_sum, decreases, den_min = (move(a) for a in state)
     out_loss, out_gsum, out_x = (np.zeros((R, t.size)) for _ in range(3))
     streams = rng.spawn(R) if instance.data["kind"] == "stochastic" else None
     k = 0
-    for t0, t1 in chunks(T, R):
-        grads = _gradients(instance.data["kind"], c, streams, R, t0, t1 - t0)
-        k = impl._adaptive_chunk(code, alpha, b1, lam, b2, eps, bias_correction, c["lower"],
-                                 c["upper"], grads, t0, t, k, x, m, v, den, g_prev, cum_loss,
-                                 grad_sum, decreases, den_min, out_loss, out_gsum, out_x)
+    with np.errstate(all="ignore"):  # divergence and NaN are evidence, not warnings
+        for t0, t1 in chunks(T, R):
+            grads = _gradients(instance.data["kind"], c, streams, R, t0, t1 - t0)
+            k = impl._adaptive_chunk(code, alpha, b1, lam, b2, eps, bias_correction, c["lower"],
+                                     c["upper"], move(grads), t0, t, k, x, m, v, den, g_prev,
+                                     cum_loss, grad_sum, decreases, den_min, out_loss, out_gsum,
+                                     out_x)
+    x, decreases, den_min = (np.array(problems.backend.to_numpy(a)) for a in (x, decreases, den_min))
     comparator = np.minimum(c["lower"] * out_gsum, c["upper"] * out_gsum)
     regret = out_loss - comparator
     values = {"regret": regret, "average_regret": regret / np.maximum(t, 1), "iterate": out_x,
@@ -137,7 +147,7 @@ def _run(code, name, instance, rng, step_size, beta1, beta1_decay, beta2, eps, b
     info = {"optimizer": name, "backend": backend, "replicas": R, "step_size": alpha,
             "beta1": b1, "beta1_decay": lam, "beta2": b2, "eps": eps,
             "bias_correction": bias_correction, "regret": regret, "comparator": comparator,
-            "iterate": out_x, "x_final": x.copy(), "denominator_decreases": decreases,
+            "iterate": out_x, "x_final": x, "denominator_decreases": decreases,
             "denominator_min": den_min,
             "gamma_kingma_ba": b1 * b1 / math.sqrt(b2) if b2 > 0 else math.inf,
             "gamma_amsgrad": b1 / math.sqrt(b2) if b2 > 0 else math.inf,
@@ -157,8 +167,16 @@ def _settings(step_size, beta1, beta1_decay, beta2, eps, bias_correction, replic
     if not isinstance(bias_correction, bool):
         raise ValueError(f"bias_correction must be True or False, got {bias_correction!r}")
     R = _checks.integer("replicas", replicas, low=1)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
-    return alpha, b1, lam, b2, eps, R, impl
+    return alpha, b1, lam, b2, eps, R, _backend(backend)
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
+    move of a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _gradients(kind, c, streams, R, t0, m) -> np.ndarray:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
@@ -46,7 +47,7 @@ from . import _kernels, _reference
 METRICS = ("suboptimality", "distance", "progress_ratio")
 RULES = ("random", "lipschitz", "cyclic", "gs", "gsl")
 STEPS = ("block", "max")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def coordinate_descent(instance, rng, *, n_iter, rule="gsl", step="block", block_size=1, replicas=1,
@@ -72,7 +73,10 @@ def coordinate_descent(instance, rng, *, n_iter, rule="gsl", step="block", block
         Independent runs (rows of ``values``); identical for deterministic rules.
     metric : {"suboptimality", "distance", "progress_ratio"}
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or its array-API twin on that namespace (:mod:`problems.backend`):
+        ``H``, the block constants, the state and each chunk of choices are moved to the
+        device, the metric comes home at the checkpoints.
 
     Returns
     -------
@@ -92,28 +96,42 @@ def coordinate_descent(instance, rng, *, n_iter, rule="gsl", step="block", block
     size = _checks.integer("block_size", block_size, low=1, high=n, fix=f"pass a block size in [1, dim = {n}]")
     R = _checks.integer("replicas", replicas, low=1)
     metric_code = _checks.choice("metric", metric, METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     block_start, block_len, L_block = _blocks(H, size)
     L = float(L_block.max())
     step_sizes = 1.0 / L_block if step_code == 0 else np.full(block_start.size, 1.0 / L)
     cdf = np.cumsum(L_block) / L_block.sum()
-    E = np.tile(e0, (R, 1))
-    ratio = np.full(R, np.inf)
-    counts = np.zeros((R, block_start.size), dtype=np.int64)
+    # E, ratio, counts: the state, updated in place chunk after chunk
+    E, ratio = move(np.tile(e0, (R, 1))), move(np.full(R, np.inf))
+    counts = move(np.zeros((R, block_start.size), dtype=np.int64))
     out = np.full((R, t.size), np.nan)
-    for t0, t1 in chunks(n_iter + 1, R):
-        if rule_code == _kernels.RANDOM:
-            choices = rng.integers(0, block_start.size, size=(t1 - t0, R))
-        elif rule_code == _kernels.LIPSCHITZ:
-            choices = np.minimum(np.searchsorted(cdf, rng.random((t1 - t0, R)), side="right"), block_start.size - 1)
-        else:
-            choices = np.zeros((t1 - t0, R), dtype=np.int64)
-        impl._cd_chunk(H, block_start, block_len, L_block, step_sizes, L, rule_code,
-                       np.ascontiguousarray(choices, dtype=np.int64), t0, n_iter, metric_code, t, E, ratio, counts, out)
+    H_, L_, steps_ = move(H), move(L_block), move(step_sizes)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is evidence, not a warning
+        for t0, t1 in chunks(n_iter + 1, R):
+            if rule_code == _kernels.RANDOM:
+                choices = rng.integers(0, block_start.size, size=(t1 - t0, R))
+            elif rule_code == _kernels.LIPSCHITZ:
+                choices = np.minimum(np.searchsorted(cdf, rng.random((t1 - t0, R)), side="right"),
+                                     block_start.size - 1)
+            else:
+                choices = np.zeros((t1 - t0, R), dtype=np.int64)
+            impl._cd_chunk(H_, block_start, block_len, L_, steps_, L, rule_code,
+                           move(np.ascontiguousarray(choices, dtype=np.int64)), t0, n_iter, metric_code, t,
+                           E, ratio, counts, out)
+    counts, ratio = (np.array(problems.backend.to_numpy(a)) for a in (counts, ratio))
     info = {"first_nonfinite": first_nonfinite(t, out), "backend": backend, "rule": rule, "step": step,
             "block_size": size, "n_blocks": int(block_start.size), "L_blocks": L_block, "step_sizes": step_sizes,
-            "L": L, "selections": counts, "min_progress_ratio": ratio.copy(), "replicas": R}
+            "L": L, "selections": counts, "min_progress_ratio": ratio, "replicas": R}
     return Trace(metric, t, out, info)
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernel and the identity, or the array-API twin and the move of
+    a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _quadratic(instance):
