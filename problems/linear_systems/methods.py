@@ -34,6 +34,12 @@ prefix**: :math:`R_T = \sum_{t \le T}\ell_t(A_t) - \min_k\sum_{t\le T}\ell_t(k)`
 units (multiply by ``max_iter`` for iterations). Arms are drawn by inverse CDF from host
 uniforms ``rng.random((replicas, chunk))``, chunk by chunk of at most ``CHUNK`` rounds.
 
+Back ends (``backend``): the Numba kernels (``"numba"``) or their array-API twins on
+``"numpy"``, ``"cupy"`` or ``"array_api_strict"`` (:mod:`problems.backend`): randomness is
+drawn on the host as above whichever runs, the shifts, right-hand sides, arms, cost matrix,
+uniforms and the bandits' state are moved to the device, counts and checkpoints come home;
+``info["backend"]`` says which ran.
+
 [1] M. Khodak, E. Chow, M.-F. Balcan, A. Talwalkar (2024). Learning to Relax: Setting Solver
     Parameters Across a Sequence of Linear System Instances. ICLR (arXiv:2310.02246).
 [2] J. Zimmert, Y. Seldin (2021). Tsallis-INF: An Optimal Algorithm for Stochastic and
@@ -48,6 +54,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
@@ -57,7 +64,7 @@ from .generators import check_omegas, jacobi_radius, sor_spectral_radius, young_
 METRICS = ("iterations", "best_omega")
 BANDIT_METRICS = ("average_regret", "regret")
 ALGORITHMS = ("exp3", "tsallis_inf")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 CHUNK = 2**14  # bandit rounds per host draw of uniforms
 _CACHE_SIZE = 4
 _COST_CACHE: OrderedDict = OrderedDict()  # content hash -> (iterations, capped, seconds)
@@ -92,14 +99,15 @@ def sor_iterations(instance, rng, *, omegas=None, shift=0.0, metric="iterations"
     needs: ``t = [shift]`` and one value, the ``best_omega`` above (the counts stay in
     ``info["iterations"]``).
     """
-    g, tol, max_iter, impl = _instance_settings(instance, rng, backend)
+    g, tol, max_iter, (impl, move) = _instance_settings(instance, rng, backend)
     arms = _arms(instance, omegas)
     c = _checks.nonnegative("shift", shift, fix="the shifted Laplacian needs c >= 0")
     _checks.one_of("metric", metric, METRICS)
     R = _checks.integer("replicas", replicas, low=1, high=10**5)
     rhs = rng.standard_normal((R, g, g))
     out = np.empty((R, arms.size), dtype=np.int64)
-    impl._sor_counts(np.full(R, c), rhs, arms, tol, max_iter, out)
+    with np.errstate(all="ignore"):  # a diverging solve is counted as capped, not warned
+        impl._sor_counts(move(np.full(R, c)), move(rhs), move(arms), tol, max_iter, out)
     capped = out < 0
     values = np.where(capped, max_iter, out).astype(np.float64)
     mu = jacobi_radius(g, c)
@@ -167,12 +175,17 @@ def bandit_relaxation(instance, rng, *, algorithm="exp3", omegas=None, replicas=
     T, K = iterations.shape
     t = _record_rounds(record_at, n_checkpoints, T)
     costs = iterations / max_iter
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
-    L_hat, alg_cost = np.zeros((R, K)), np.zeros(R)
-    pulls, out = np.zeros((R, K), dtype=np.int64), np.full((R, t.size), np.nan)
-    for start in range(0, int(t[-1]), CHUNK):
-        uniforms = rng.random((R, min(CHUNK, int(t[-1]) - start)))
-        impl._bandit(costs, uniforms, start, code, L_hat, alg_cost, pulls, t, out)
+    impl, move = _backend(backend)
+    # the state lives on the device between chunks; only the uniforms travel per chunk
+    L_hat, alg_cost = move(np.zeros((R, K))), move(np.zeros(R))
+    pulls, out = move(np.zeros((R, K), dtype=np.int64)), np.full((R, t.size), np.nan)
+    device_costs = move(costs)
+    with np.errstate(all="ignore"):  # frozen Newton rows may divide by zero; never read
+        for start in range(0, int(t[-1]), CHUNK):
+            uniforms = rng.random((R, min(CHUNK, int(t[-1]) - start)))
+            impl._bandit(device_costs, move(uniforms), start, code, L_hat, alg_cost, pulls, t,
+                         out)
+    alg_cost, pulls = problems.backend.to_numpy(alg_cost), problems.backend.to_numpy(pulls)
     prefix = np.cumsum(costs, axis=0)[t - 1]
     best_fixed = prefix.min(axis=1)
     regret = out - best_fixed[None, :]
@@ -217,7 +230,7 @@ def _record_rounds(record_at, n_checkpoints, T: int) -> np.ndarray:
 
 def _cost_matrix(instance, rng, omegas, backend):
     """``(iterations capped at max_iter, capped mask, seconds, from_cache)``, memoised."""
-    g, tol, max_iter, impl = _instance_settings(instance, rng, backend)
+    g, tol, max_iter, (impl, move) = _instance_settings(instance, rng, backend)
     arms = _arms(instance, omegas)
     shifts = np.ascontiguousarray(instance.data["shifts"], dtype=np.float64)
     rhs = np.ascontiguousarray(instance.data["rhs"], dtype=np.float64)
@@ -231,7 +244,8 @@ def _cost_matrix(instance, rng, omegas, backend):
         return (*_COST_CACHE[key], True)
     start = time.perf_counter()
     out = np.empty((shifts.size, arms.size), dtype=np.int64)
-    impl._sor_counts(shifts, rhs, arms, tol, max_iter, out)
+    with np.errstate(all="ignore"):  # a diverging solve is counted as capped, not warned
+        impl._sor_counts(move(shifts), move(rhs), move(arms), tol, max_iter, out)
     seconds = time.perf_counter() - start
     capped = out < 0
     iterations = np.where(capped, max_iter, out)
@@ -253,6 +267,15 @@ def _instance_settings(instance, rng, backend):
         raise ValueError(f"instance {instance.name!r} lacks {missing}; build it with "
                          f"shifted_laplacians")
     _checks.generator(rng)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl = _backend(backend)
     c = instance.constants
     return int(c["grid"]), float(c["tol"]), int(c["max_iter"]), impl
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
+    move of a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)

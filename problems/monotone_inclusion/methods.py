@@ -32,8 +32,11 @@ iteration with :math:`\|F(z_k)\| \le` ``tol``, checked at every iteration.
 
 All instances are linear (``generators``): the methods carry :math:`e = z - z_\star` and use
 :math:`F(z) = A e`, :math:`F_i(z) - F_i(z') = A_i(e - e')`, identities of the instance.
-Randomness (coins, batches) is drawn on the host from ``rng``, identically for both back
-ends: the Numba kernels (``backend="numba"``) and their NumPy twins (``"numpy"``).
+Randomness (coins, batches) is drawn on the host from ``rng``, identically for every back
+end: the Numba kernels (``backend="numba"``) or their array-API twins on ``"numpy"``,
+``"cupy"`` or ``"array_api_strict"`` (:mod:`problems.backend`: the operator, the components,
+:math:`e_0` and the batches are moved to the device; the metric comes home at the
+checkpoints); ``info["backend"]`` says which ran.
 
 [1] F. Lieder (2021). On the convergence rate of the Halpern-iteration. Optim. Lett. 15.
 [2] X. Cai, A. Alacaoglu, J. Diakonikolas (2024). Variance Reduced Halpern Iteration for
@@ -48,13 +51,14 @@ from typing import Callable
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
 from . import _kernels, _reference
 
 METRICS = ("residual", "residual_ratio", "distance", "residual_even")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 STEPS = ("cocoercive", "conservative")
 MAX_DRAWS = 2**26  # host-drawn batch indices per call (512 MiB of int64)
 _MAKERS = "cocoercive_linear, monotone_linear or scaled_identity"
@@ -86,15 +90,16 @@ def halpern(instance, rng, *, n_iter, step="cocoercive", tol=None, metric="resid
         Record the first iteration with :math:`\|F(z_k)\| \le` ``tol`` (see module doc).
     metric : {"residual", "residual_ratio", "distance", "residual_even"}
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or the array-API twin on that namespace (:mod:`problems.backend`).
     """
-    A, comps, e0, L, dist0, t, code, tol, impl = _common(
+    A, comps, e0, L, dist0, t, code, tol, backend_impl = _common(
         instance, rng, n_iter, tol, metric, n_checkpoints, backend, "halpern")
     eta = _step(step, L)
     refresh = np.ones((1, int(t[-1])), dtype=np.bool_)
     batches = np.zeros((1, int(t[-1]), 0), dtype=np.int64)
-    return _vr_run(impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t, metric,
-                   backend=backend, step_size=eta, n_components=comps.shape[0])
+    return _vr_run(backend_impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t,
+                   metric, backend=backend, step_size=eta, n_components=comps.shape[0])
 
 
 def halpern_extragradient(instance, rng, *, n_iter, step_size=None, tol=None,
@@ -113,14 +118,15 @@ def halpern_extragradient(instance, rng, *, n_iter, step_size=None, tol=None,
     calls per iteration. ``step_size`` defaults to :math:`1/(8L)`; other parameters as in
     :func:`halpern`.
     """
-    A, comps, e0, L, dist0, t, code, tol, impl = _common(
+    A, comps, e0, L, dist0, t, code, tol, (impl, move) = _common(
         instance, rng, n_iter, tol, metric, n_checkpoints, backend, "halpern_extragradient")
     eta = 1.0 / (8.0 * L) if step_size is None else _checks.positive(
         "step_size", step_size, fix=f"try 1/(8L) = {1.0 / (8.0 * L):.4g}")
     out, calls = np.full((1, t.size), np.nan), np.zeros((1, t.size), dtype=np.int64)
     reach_iter, reach_calls = np.full(1, -1, dtype=np.int64), np.full(1, -1, dtype=np.int64)
-    impl._extra_anchored(A, comps.shape[0], e0, eta, L, dist0, code, tol, t, out, calls,
-                         reach_iter, reach_calls)
+    with np.errstate(all="ignore"):  # divergence is evidence, not a warning
+        impl._extra_anchored(move(A), comps.shape[0], move(e0), eta, L, dist0, code, tol, t,
+                             out, calls, reach_iter, reach_calls)
     return Trace(metric, t, out, _info(t, out, calls, tol, reach_iter, reach_calls,
                                        backend=backend, step_size=eta,
                                        n_components=comps.shape[0]))
@@ -171,7 +177,7 @@ def vr_halpern(instance, rng, *, n_iter, batch_size=None, prob=None, step_size=N
     Other parameters as in :func:`halpern`. ``info`` adds ``batch_size``, ``prob``,
     ``refreshes`` (number of full evaluations per replica, the initial one included).
     """
-    A, comps, e0, L, dist0, t, code, tol, impl = _common(
+    A, comps, e0, L, dist0, t, code, tol, backend_impl = _common(
         instance, rng, n_iter, tol, metric, n_checkpoints, backend, "vr_halpern")
     n, K = comps.shape[0], int(t[-1])
     b = (math.ceil(math.sqrt(n)) if batch_size is None else
@@ -190,8 +196,8 @@ def vr_halpern(instance, rng, *, n_iter, batch_size=None, prob=None, step_size=N
         refresh[r] = rng.random(K) < p
         batches[r] = rng.integers(0, n, size=(K, b))
     refresh[:, 0] = True
-    return _vr_run(impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t, metric,
-                   backend=backend, step_size=eta, n_components=n, batch_size=b, prob=p,
+    return _vr_run(backend_impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t,
+                   metric, backend=backend, step_size=eta, n_components=n, batch_size=b, prob=p,
                    replicas=R, refreshes=refresh.sum(axis=1))
 
 
@@ -230,13 +236,15 @@ def oracle_calls_to_tolerance(trace: Trace) -> float:
     return float(np.mean(trace.info["reach_oracle_calls"]))
 
 
-def _vr_run(impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t, metric,
+def _vr_run(backend_impl, A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t, metric,
             **settings) -> Trace:
+    impl, move = backend_impl
     R = refresh.shape[0]
     out, calls = np.full((R, t.size), np.nan), np.zeros((R, t.size), dtype=np.int64)
     reach_iter, reach_calls = np.full(R, -1, dtype=np.int64), np.full(R, -1, dtype=np.int64)
-    impl._vr_halpern(A, comps, e0, eta, L, dist0, code, tol, refresh, batches, t, out, calls,
-                     reach_iter, reach_calls)
+    with np.errstate(all="ignore"):  # divergence is evidence, not a warning
+        impl._vr_halpern(move(A), move(comps), move(e0), eta, L, dist0, code, tol, refresh,
+                         move(batches), t, out, calls, reach_iter, reach_calls)
     return Trace(metric, t, out, _info(t, out, calls, tol, reach_iter, reach_calls, **settings))
 
 
@@ -257,7 +265,7 @@ def _step(step, L: float) -> float:
 
 
 def _common(instance, rng, n_iter, tol, metric, n_checkpoints, backend, method):
-    """Validated ``A, comps, e0, L, dist0, t, metric code, tol, impl`` for every method."""
+    """Validated ``A, comps, e0, L, dist0, t, metric code, tol, (impl, move)`` for every method."""
     if not isinstance(instance, Instance):
         raise ValueError(f"instance must be an Instance, got {type(instance).__name__}; "
                          f"build one with {_MAKERS}")
@@ -272,10 +280,19 @@ def _common(instance, rng, n_iter, tol, metric, n_checkpoints, backend, method):
     t = checkpoints(n_iter, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     tol = 0.0 if tol is None else _checks.positive("tol", tol, fix="pass a residual level")
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl = _backend(backend)
     L, e0 = float(instance.constants["L"]), z0 - z_star
     dist0 = float(np.linalg.norm(e0))
     if code == _kernels.RESIDUAL_RATIO and dist0 == 0:
         raise ValueError("metric 'residual_ratio' needs z0 != z_star (the bound is 0); "
                          "pass metric='residual'")
     return A, comps, e0, L, dist0, t, code, tol, impl
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
+    move of a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)

@@ -24,6 +24,13 @@ and two methods given generators with the same seed see the same noise. Linear a
 losses are run in chunks of at most ``problems.types.CHUNK_NUMBERS`` noise numbers (flat memory); the log loss
 keeps one replica's :math:`T\times d` prices at a time (its comparator needs them).
 
+Back ends (``backend``): the Numba kernels (``"numba"``) or their array-API twins on
+``"numpy"``, ``"cupy"`` or ``"array_api_strict"`` (:mod:`problems.backend`). The noise is
+drawn on the host as above whichever runs; each chunk of it, the adversary's centres and the
+learner's state go to the device, the running sums come home at the checkpoints and the
+state after the chunk (comparators and bounds are computed on the host);
+``info["backend"]`` says which ran.
+
 Metrics (``metric``): ``"regret"``; ``"regret_ratio"``
 :math:`\mathrm{Reg}_T/(\sqrt{\sigma^2_{1:T}} + \sqrt{\Sigma^2_{1:T}} + 1)` with
 :math:`\sigma^2_{1:T} =` ``sigma_sq`` :math:`\cdot T` and :math:`\Sigma^2_{1:T}` the
@@ -49,6 +56,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
@@ -60,7 +68,7 @@ from ._kernels import (DOMAIN_BALL, DOMAIN_SIMPLEX, HINT_LAST, HINT_NONE, LOSS_L
 METRICS = ("regret", "regret_ratio", "oomd_bound_ratio", "anchor_ratio")
 MIRRORS = ("euclidean", "entropic")
 HINTS = ("none", "last_gradient")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 OOMD_BOUND_CONSTANT = 2.5 + math.sqrt(2.0)  # C in Reg_T <= C D sqrt(delta + S_T) [derived]
 _LOSSES = {"linear": LOSS_LINEAR, "quadratic": LOSS_QUADRATIC, "log": LOSS_LOG}
 _DOMAINS = {"ball": DOMAIN_BALL, "simplex": DOMAIN_SIMPLEX}
@@ -223,8 +231,8 @@ def online_newton_step(instance, rng, *, optimistic=False, gamma="theory", epsil
          else _checks.positive("gamma", gamma, fix="pass 'theory' or a positive float"))
     eps = (1.0 / (g * D) ** 2 if epsilon == "theory"
            else _checks.positive("epsilon", epsilon, fix="pass 'theory' or a positive float"))
-    R, t, impl, metric = _settings(replicas, n_checkpoints, backend, metric, prob,
-                                   allowed=("regret", "regret_ratio"))
+    R, t, (impl, move), metric = _settings(replicas, n_checkpoints, backend, metric, prob,
+                                           allowed=("regret", "regret_ratio"))
     d = int(prob.c["dim"])
     xhat, x, hint = np.full((R, d), 1.0 / d), np.full((R, d), 1.0 / d), np.zeros((R, d))
     A = np.tile(eps * np.eye(d), (R, 1, 1))
@@ -232,9 +240,10 @@ def online_newton_step(instance, rng, *, optimistic=False, gamma="theory", epsil
     out_loss, out_err = np.zeros((R, t.size)), np.zeros((R, t.size))
 
     def advance(rows, centers, noise, t0, k):
-        return impl._ons_chunk(bool(optimistic), g, centers, noise, t0, t, k, xhat[rows],
-                               x[rows], hint[rows], A[rows], cum_loss[rows], hint_error[rows],
-                               failures[rows], out_loss[rows], out_err[rows])
+        state = (xhat[rows], x[rows], hint[rows], A[rows], cum_loss[rows], hint_error[rows])
+        return _on_device(impl, move, state, lambda *s: impl._ons_chunk(
+            bool(optimistic), g, move(centers), move(noise), t0, t, k, *s,
+            failures[rows], out_loss[rows], out_err[rows]))
 
     comparator, gaps = _simulate(prob, rng, R, t, advance)
     return _trace(prob, t, metric, out_loss, comparator, out_err, None, x,
@@ -245,7 +254,8 @@ def online_newton_step(instance, rng, *, optimistic=False, gamma="theory", epsil
 
 def _run_mirror(prob, rng, method, mirror, hint, rule, param, step_name, delta, replicas,
                 metric, n_checkpoints, backend) -> Trace:
-    R, t, impl, metric = _settings(replicas, n_checkpoints, backend, metric, prob, METRICS)
+    R, t, (impl, move), metric = _settings(replicas, n_checkpoints, backend, metric, prob,
+                                           METRICS)
     delta = _checks.positive("delta", delta, fix="pass the initial offset of the adaptive step")
     bound_kind = _bound_kind(metric, prob, mirror, hint, rule, param)
     d, K = int(prob.c["dim"]), t.size
@@ -260,11 +270,12 @@ def _run_mirror(prob, rng, method, mirror, hint, rule, param, step_name, delta, 
     lam = prob.c.get("strong_convexity", 0.0)
 
     def advance(rows, centers, noise, t0, k):
-        return impl._mirror_descent_chunk(
+        state = (xhat[rows], x[rows], hint_vec[rows], grad_sum[rows], cum_loss[rows],
+                 hint_error[rows], weighted[rows], eta_last[rows], stat[rows])
+        return _on_device(impl, move, state, lambda *s: impl._mirror_descent_chunk(
             _LOSSES[prob.loss], _DOMAINS[prob.domain], mirror, hint, rule, param, delta, radius,
-            lam, centers, noise, t0, t, k, xhat[rows], x[rows], hint_vec[rows], grad_sum[rows],
-            cum_loss[rows], hint_error[rows], weighted[rows], eta_last[rows], stat[rows],
-            out_loss[rows], out_stat[rows], out_err[rows], out_w[rows], out_eta[rows])
+            lam, move(centers), move(noise), t0, t, k, *s,
+            out_loss[rows], out_stat[rows], out_err[rows], out_w[rows], out_eta[rows]))
 
     comparator, gaps = _simulate(prob, rng, R, t, advance)
     if comparator is None:
@@ -447,8 +458,30 @@ def _positive_step(step_size):
 def _settings(replicas, n_checkpoints, backend, metric, prob, allowed):
     R = _checks.integer("replicas", replicas, low=1)
     t = checkpoints(int(prob.c["horizon"]), _checks.integer("n_checkpoints", n_checkpoints, low=2))
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
-    return R, t, impl, _checks.one_of("metric", metric, allowed)
+    return R, t, _backend(backend), _checks.one_of("metric", metric, allowed)
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
+    move of a host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
+
+
+def _on_device(impl, move, state, call):
+    """``call(*state)`` with the state arrays (host views) on the back end's device, written
+    back to the views afterwards: the chunk's noise is the large transfer, the state is
+    ``(replicas, d)`` (``(replicas, d, d)`` for the online Newton step)."""
+    if impl is _kernels:
+        return call(*state)
+    moved = [move(array) for array in state]
+    with np.errstate(all="ignore"):  # frozen rows of the batched QP may divide by zero
+        k = call(*moved)
+    for host, device in zip(state, moved):
+        host[...] = problems.backend.to_numpy(device)
+    return k
 
 
 def _unpack(instance, method) -> _Problem:
