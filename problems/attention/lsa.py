@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, chunks, first_nonfinite
 
 from . import _kernels, _reference
 
 METRICS = ("step", "structure_deviation", "gamma_error")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkpoints=20,
@@ -68,7 +69,11 @@ def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkp
     n_checkpoints : int
         Log-spaced prompt counts at which the fit is solved (those below twice the number of features
         :math:`F = (d+1)(d+2)/2` are dropped: the fit is not yet determined there).
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        Where the moments are accumulated: the Numba kernel, or its array-API twin (``_reference``,
+        vectorised over the prompts of a chunk) on that namespace (:mod:`problems.backend`). The prompts
+        are drawn and mapped on the host either way and moved chunk by chunk; the moments come home at
+        the checkpoints, where the :math:`F\times F` system is solved.
 
     ``info`` (at the last checkpoint): ``Gamma_hat`` (replicas, d, d), ``Theta_hat`` (replicas, F, d) in the order
     of :math:`\operatorname{vech}` (upper triangle, row by row, :math:`y` last), ``step`` and
@@ -80,7 +85,7 @@ def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkp
     N = _checks.integer("n_prompts", n_prompts, low=1)
     R = _checks.integer("replicas", replicas, low=1)
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, xp = _backend(backend)
     root = np.asarray(instance.data["covariance_root"], dtype=np.float64)
     d, n = root.shape[0], int(instance.constants["n_context"])
     sigma = float(np.sqrt(instance.constants["noise_variance"]))
@@ -95,7 +100,7 @@ def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkp
     theta = np.empty((R, F, d))
     width = n * d + d + n
     for r in range(R):
-        mm, mw = np.zeros((F, F)), np.zeros((F, d))
+        mm, mw = _zeros(xp, (F, F)), _zeros(xp, (F, d))
         done = 0
         for j, upto in enumerate(t):
             for t0, t1 in chunks(int(upto) - done, width):
@@ -103,9 +108,10 @@ def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkp
                 x = z[:, :n * d].reshape(-1, n, d) @ root.T
                 w = z[:, n * d:n * d + d]
                 y = np.einsum("Nid,Nd->Ni", x, w) + sigma * z[:, n * d + d:]
-                impl._context_moments(x, y, np.ascontiguousarray(w), mm, mw)
+                impl._context_moments(*_move(xp, x, y, np.ascontiguousarray(w)), mm, mw)
             done = int(upto)
-            theta[r] = np.linalg.solve(0.5 * (mm + mm.T), mw)
+            mm_host, mw_host = problems.backend.to_numpy(mm), problems.backend.to_numpy(mw)
+            theta[r] = np.linalg.solve(0.5 * (mm_host + mm_host.T), mw_host)
             gamma_hat, step, deviation = _read(theta[r:r + 1], d)
             error = np.linalg.norm(gamma_hat[0] - gamma_star) / np.linalg.norm(gamma_star)
             values[r, j] = (step[0], deviation[0], error)[code]
@@ -114,6 +120,21 @@ def lsa_optimum(instance, rng, *, n_prompts, replicas=1, metric="step", n_checkp
         "Gamma_hat": gamma_hat, "Theta_hat": theta, "step": step, "structure_deviation": deviation,
         "gamma_star": float(instance.constants["gamma_star"]), "n_prompts": N, "backend": backend,
         "first_nonfinite": first_nonfinite(t, values)})
+
+
+def _backend(backend):
+    """``(impl, xp)``: the Numba kernel and ``None``, or the array-API twin and its namespace."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, None
+    return _reference, problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+
+
+def _zeros(xp, shape):
+    return np.zeros(shape) if xp is None else xp.zeros(shape, dtype=xp.float64)
+
+
+def _move(xp, *arrays):
+    return arrays if xp is None else tuple(problems.backend.to_device(xp, a) for a in arrays)
 
 
 def gd_block_rows(d: int) -> np.ndarray:

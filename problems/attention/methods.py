@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
@@ -56,7 +57,7 @@ NORMS = ("frobenius", "nuclear")
 PARAMETERIZATIONS = ("W", "KQ")
 NORMALIZATIONS = ("joint", "blockwise")
 TOKENS = ("optimal", "selected")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 SOLVERS = ("CLARABEL", "SCS")
 
 
@@ -122,7 +123,10 @@ def attention_gd(instance, rng, *, n_iter, step_size=0.1, parameterization="W", 
         Also solve the other SVM and report :math:`1 - \cos(W^{\mathrm{mm}}_F, W^{\mathrm{mm}}_\star)` (always done
         for ``"relative_alignment_gap"``).
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernels, or their array-API twins (``_reference``: the replicas as one stacked
+        state) on that namespace (:mod:`problems.backend`); the initialisations are drawn on the host
+        either way, the iterates come home at the checkpoints and the metrics are computed there.
 
     ``info``: ``solver``, ``solver_status`` (one per SVM solved), ``svm_gap`` (per replica, for its tokens,
     when solved), ``tokens`` (``(replicas, n)``, the SVM's tokens), ``selects_reference_tokens`` (every
@@ -140,7 +144,7 @@ def attention_gd(instance, rng, *, n_iter, step_size=0.1, parameterization="W", 
     ref_norm = _checks.one_of("reference", reference, NORMS)
     token_rule = _checks.one_of("tokens", tokens, TOKENS)
     _checks.one_of("solver", solver, SOLVERS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     R = _checks.integer("replicas", replicas, low=1)
     d = X.shape[2]
     m = d if width is None else _checks.integer("width", width, low=1, fix="pass the columns of K and Q")
@@ -151,7 +155,8 @@ def attention_gd(instance, rng, *, n_iter, step_size=0.1, parameterization="W", 
         raise ValueError("init_scale=0 with parameterization='KQ' starts at a stationary point (K = Q = 0); "
                          "pass init_scale > 0 (0.1 as in the official code)")
     values, labels = (np.ascontiguousarray(instance.data[k], dtype=np.float64) for k in ("values", "labels"))
-    W_t = _run(impl, kind, blockwise, X, Z, values, labels, rng, R, d, m, scale, eta, t)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is evidence
+        W_t = _run(impl, move, kind, blockwise, X, Z, values, labels, rng, R, d, m, scale, eta, t)
     alpha = _reference_tokens(instance, W_t, token_rule)
     both = svm_gap or code == 1
     solves, gaps, statuses = _solve_svms(instance, alpha, ref_norm, solver, both)
@@ -210,17 +215,27 @@ def _logsumexp(a):
     return top + np.log(np.sum(np.exp(a - top[:, None]), axis=1))
 
 
-def _run(impl, kind, blockwise, X, Z, values, labels, rng, R, d, m, scale, eta, t):
-    """The kernel for ``kind``; returns :math:`W_t` of shape (replicas, len(t), d, d)."""
+def _run(impl, move, kind, blockwise, X, Z, values, labels, rng, R, d, m, scale, eta, t):
+    """The kernel (or twin) for ``kind``; returns :math:`W_t` of shape (replicas, len(t), d, d), on the host."""
+    data = [move(a) for a in (X, Z, values, labels)]
     if kind == "W":
         W0 = np.stack([scale * rng.standard_normal((d, d)) if scale > 0 else np.zeros((d, d)) for _ in range(R)])
         W_t = np.empty((R, t.size, d, d))
-        impl._normalized_gd_w(X, Z, values, labels, W0, eta, t, W_t)
+        impl._normalized_gd_w(*data, move(W0), eta, t, W_t)
         return W_t
     K0 = np.stack([scale * rng.standard_normal((d, m)) for _ in range(R)])
     K_t, Q_t = np.empty((R, t.size, d, m)), np.empty((R, t.size, d, m))
-    impl._normalized_gd_kq(X, Z, values, labels, K0, np.zeros_like(K0), eta, blockwise, t, K_t, Q_t)
+    impl._normalized_gd_kq(*data, move(K0), move(np.zeros_like(K0)), eta, blockwise, t, K_t, Q_t)
     return np.einsum("rkpc,rkqc->rkpq", K_t, Q_t)
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
+    host array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _selected(X, Z, W):

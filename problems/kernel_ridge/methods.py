@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, checkpoints, first_nonfinite
 
 from . import _kernels, _reference
 
 METRICS = ("deviation", "closed_form_deviation")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 
 
 def ridge_fit(instance, penalty) -> np.ndarray:
@@ -87,7 +88,10 @@ def self_distillation(instance, rng, *, n_rounds, xi=None, reference_penalty=Non
         :math:`\lambda/\xi` (the claimed limit).
     metric : {"deviation", "closed_form_deviation"}
     n_checkpoints : int
-    backend : {"numba", "numpy"}
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Numba kernel, or its array-API twin (``_reference``, the same arithmetic in the same order) on
+        that namespace (:mod:`problems.backend`); the Cholesky factor is computed on the host, each
+        recorded round comes home and the metrics are computed there.
 
     Returns
     -------
@@ -105,10 +109,10 @@ def self_distillation(instance, rng, *, n_rounds, xi=None, reference_penalty=Non
     n_rounds = _checks.integer("n_rounds", n_rounds, low=1)
     t = checkpoints(n_rounds, _checks.integer("n_checkpoints", n_checkpoints, low=2))
     code = _checks.choice("metric", metric, METRICS)
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    impl, move = _backend(backend)
     chol = np.linalg.cholesky(K + lam * np.eye(y.size))
     F = np.full((t.size, y.size), np.nan)
-    impl._distill(K, chol, y, xi, t, F)
+    impl._distill(move(K), move(chol), move(y), xi, t, F)
     if code == 0:
         target = np.broadcast_to(ridge_fit(instance, ref), F.shape)
     else:
@@ -119,6 +123,15 @@ def self_distillation(instance, rng, *, n_rounds, xi=None, reference_penalty=Non
             "reference_penalty": ref, "contraction": (1.0 - xi) * eig[0] / (eig[0] + lam),
             "final_deviation": float(out[0, -1]), "condition_number": float((eig[0] + lam) / (eig[-1] + lam))}
     return Trace(metric, t, out, info)
+
+
+def _backend(backend):
+    """``(impl, move)``: the Numba kernel and the identity, or the array-API twin and the move of a host
+    array to the back end's device (chosen here, once)."""
+    if _checks.choice("backend", backend, BACKENDS) == 0:
+        return _kernels, lambda array: array
+    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
+    return _reference, lambda array: problems.backend.to_device(xp, array)
 
 
 def _closed_form(instance, xi: float, t: np.ndarray) -> np.ndarray:

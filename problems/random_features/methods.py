@@ -37,22 +37,26 @@ Limits, each exact [derived here]:
 Metrics: ``"test_loss"`` :math:`L(D, P)`; ``"excess_loss"`` :math:`L(D, P) - L_\infty(P)`, the variance-limited part
 in :math:`D` (with the conditional estimator :math:`L_\infty(P)\operatorname{tr}((H^\top H)^{-1})`, no cancellation).
 The Gram matrices and Cholesky solves run in single-threaded Numba kernels (``_kernels``; why: see there), with
-NumPy/LAPACK twins (``backend="numpy"``).
+array-API twins (``_reference``) that run, with the latent estimator, on ``backend="numpy"``, ``"cupy"`` or
+``"array_api_strict"`` (:mod:`problems.backend`); the draws are made on the host in the same order for every
+back end.
 """
 from __future__ import annotations
 
 import numpy as np
 
+import problems.backend
 from problems import _validate as _checks
 from problems.types import Instance, Trace, first_nonfinite
 
 from . import _kernels, _reference
 
 METRICS = ("test_loss", "excess_loss")
-BACKENDS = ("numba", "numpy")
+BACKENDS = problems.backend.BACKENDS
 ESTIMATORS = ("auto", "conditional", "latent")
 INFINITE = "infinite"
 MAX_DRAWS = 2**26  # Gaussian numbers per replica (512 MiB of float64)
+PINV_RTOL = 1e-15  # NumPy's default cutoff of pinv, passed explicitly: array_api_compat's default differs
 
 
 def random_feature_regression(instance, rng, *, n_features, n_samples, replicas=1, metric="test_loss",
@@ -76,9 +80,10 @@ def random_feature_regression(instance, rng, *, n_features, n_samples, replicas=
     metric : {"test_loss", "excess_loss"}
     estimator : {"auto", "conditional", "latent"}
         ``"auto"``: conditional when both are finite and :math:`D \ge P + 2`, else latent.
-    backend : {"numba", "numpy"}
-        The Gram matrices and the Cholesky solves (``_kernels``) or their BLAS/LAPACK twins (``_reference``);
-        the latent estimator's pseudo-inverse is NumPy in both.
+    backend : {"numba", "numpy", "cupy", "array_api_strict"}
+        The Gram matrices and the Cholesky solves in the kernels (``_kernels``), with the latent estimator's
+        pseudo-inverse in NumPy; or all of it in the array-API twins (``_reference``: the standard's ``linalg``)
+        on that namespace (:mod:`problems.backend`), the draws made on the host and moved there.
 
     Returns a Trace at ``t = [0]``; ``info``: ``limit_loss`` (:math:`L_\infty(P)` per replica, NaN without
     :math:`V`), ``estimator``, ``n_features``, ``n_samples``, ``first_nonfinite``.
@@ -97,7 +102,7 @@ def random_feature_regression(instance, rng, *, n_features, n_samples, replicas=
                              f"(the fit is then exact); pass a smaller {name} or a larger latent_dim")
     R = _checks.integer("replicas", replicas, low=1)
     code = _checks.choice("metric", metric, METRICS)
-    _checks.choice("backend", backend, BACKENDS)
+    impl, xp = _backend(backend)
     kind = _checks.one_of("estimator", estimator, ESTIMATORS)
     if kind == "auto":
         kind = "conditional" if P is not None and D is not None and D >= P + 2 else "latent"
@@ -110,7 +115,7 @@ def random_feature_regression(instance, rng, *, n_features, n_samples, replicas=
                          f"Gaussian numbers per replica (more than {MAX_DRAWS}); reduce them")
     loss, excess, limit = np.empty(R), np.empty(R), np.full(R, np.nan)
     for r in range(R):
-        loss[r], excess[r], limit[r] = _one(rng, lam, P, D, kind, backend)
+        loss[r], excess[r], limit[r] = _one(rng, _move(xp, lam), P, D, kind, impl, xp)
     values = (loss if code == 0 else excess)[:, None]
     t = np.array([0])
     return Trace(metric, t, values, {"limit_loss": limit, "estimator": kind, "n_features": n_features,
@@ -121,48 +126,73 @@ def random_feature_regression(instance, rng, *, n_features, n_samples, replicas=
 def projection_loss(M: np.ndarray, lam: np.ndarray, backend: str = "numba") -> float:
     r""":math:`1 - \operatorname{tr}\big((M\Lambda M^\top)^{-1}M\Lambda^2M^\top\big)/\operatorname{tr}\Lambda`: the
     relative residual of :math:`\Lambda^{1/2}` off the row space of :math:`M\Lambda^{1/2}` (the two Gram matrices and
-    a Cholesky solve, in the kernels); exactly 0 when :math:`M` has at least as many rows as columns."""
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
-    if M.shape[0] >= M.shape[1]:
-        return 0.0
-    G1, G2 = np.empty((M.shape[0], M.shape[0])), np.empty((M.shape[0], M.shape[0]))
-    impl._weighted_grams(np.ascontiguousarray(M.T), np.ascontiguousarray(lam, dtype=np.float64), G1, G2)
-    return float(1.0 - impl._trace_solve(G1, G2) / lam.sum())
+    a Cholesky solve, in the kernels or their array-API twins on ``backend``); exactly 0 when :math:`M` has at
+    least as many rows as columns."""
+    impl, xp = _backend(backend)
+    return _projection_loss(impl, xp, _move(xp, M), _move(xp, lam))
 
 
 def inverse_wishart_trace(H: np.ndarray, backend: str = "numba") -> float:
-    r""":math:`\operatorname{tr}((H^\top H)^{-1})` for a tall :math:`H` (kernels: Gram and Cholesky)."""
-    impl = (_kernels, _reference)[_checks.choice("backend", backend, BACKENDS)]
+    r""":math:`\operatorname{tr}((H^\top H)^{-1})` for a tall :math:`H` (kernels or twins: Gram and Cholesky)."""
+    impl, xp = _backend(backend)
+    return _inverse_wishart_trace(impl, xp, _move(xp, H))
+
+
+def _projection_loss(impl, xp, M, lam) -> float:
+    """:func:`projection_loss` on arrays already on the back end."""
+    P = M.shape[0]
+    if P >= M.shape[1]:
+        return 0.0
+    G1, G2 = xp.empty((P, P), dtype=xp.float64), xp.empty((P, P), dtype=xp.float64)
+    impl._weighted_grams(np.ascontiguousarray(M.T) if impl is _kernels else M.mT, lam, G1, G2)
+    return float(1.0 - impl._trace_solve(G1, G2) / float(xp.sum(lam)))
+
+
+def _inverse_wishart_trace(impl, xp, H) -> float:
     P = H.shape[1]
-    G1, G2 = np.empty((P, P)), np.empty((P, P))
-    impl._weighted_grams(np.ascontiguousarray(H), np.ones(H.shape[0]), G1, G2)
-    return float(impl._trace_solve(G1, np.eye(P)))
+    G1, G2 = xp.empty((P, P), dtype=xp.float64), xp.empty((P, P), dtype=xp.float64)
+    impl._weighted_grams(H, xp.ones(H.shape[0], dtype=xp.float64), G1, G2)
+    return float(impl._trace_solve(G1, xp.eye(P, dtype=xp.float64)))
 
 
-def _one(rng, lam, P, D, kind, backend):
-    """(loss, excess, L_inf(P)) for one replica."""
-    S = lam.size
-    V = rng.standard_normal((P, S)) if P is not None else None
-    limit = projection_loss(V, lam, backend) if V is not None else np.nan
+def _one(rng, lam, P, D, kind, impl, xp):
+    """(loss, excess, L_inf(P)) for one replica; ``lam`` on the back end, the draws moved there."""
+    S = lam.shape[0]
+    V = _move(xp, rng.standard_normal((P, S))) if P is not None else None
+    limit = _projection_loss(impl, xp, V, lam) if V is not None else np.nan
     if D is None:
         return limit, 0.0, limit
     if kind == "conditional":
-        spread = inverse_wishart_trace(rng.standard_normal((D, P)), backend)
+        spread = _inverse_wishart_trace(impl, xp, _move(xp, rng.standard_normal((D, P))))
         return limit * (1.0 + spread), limit * spread, limit
-    G = rng.standard_normal((D, S))
+    G = _move(xp, rng.standard_normal((D, S)))
     if V is None:  # infinite width: minimum-norm interpolation of the latent model
-        loss = projection_loss(G, lam, backend)
+        loss = _projection_loss(impl, xp, G, lam)
         return loss, loss, limit
-    X = G * np.sqrt(lam)
-    N1 = np.linalg.pinv(X @ V.T) @ X  # Phi^+ X, (P, S)
-    tr_lam_a = np.sum((V * lam) * N1)
+    X = G * xp.sqrt(lam)
+    N1 = xp.linalg.pinv(X @ V.mT, rtol=PINV_RTOL) @ X  # Phi^+ X, (P, S)
+    tr_lam_a = xp.sum((V * lam) * N1)
     if V.shape[0] <= S:  # tr(N1^T V Lambda V^T N1), through the smaller of P x P and S x S
-        tr_ata = np.sum(N1 * (((V * lam) @ V.T) @ N1))
+        tr_ata = xp.sum(N1 * (((V * lam) @ V.mT) @ N1))
     else:
-        B = V.T @ N1
-        tr_ata = np.sum(lam[:, None] * B * B)
-    loss = float((lam.sum() - 2.0 * tr_lam_a + tr_ata) / lam.sum())
+        B = V.mT @ N1
+        tr_ata = xp.sum(lam[:, None] * B * B)
+    total = float(xp.sum(lam))
+    loss = float((total - 2.0 * float(tr_lam_a) + float(tr_ata)) / total)
     return loss, loss - limit, limit
+
+
+def _backend(backend):
+    """``(impl, xp)``: the Numba kernels with NumPy (``array_api_compat.numpy``: NumPy's own functions) for
+    the latent estimator, or the array-API twins with the back end's namespace (chosen here, once)."""
+    code = _checks.choice("backend", backend, BACKENDS)
+    xp = problems.backend.namespace("numpy" if code == 0 else backend)  # BackendUnavailable here
+    return (_kernels if code == 0 else _reference), xp
+
+
+def _move(xp, array):
+    """A host array on the back end (float64; NumPy's stays NumPy's)."""
+    return problems.backend.to_device(xp, np.asarray(array, dtype=np.float64))
 
 
 def _size(name, value):
