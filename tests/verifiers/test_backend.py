@@ -31,9 +31,11 @@ def test_a_claim_on_an_array_backend_gives_the_verdict_and_numbers_of_the_kernel
 
 
 def test_methods_without_a_twin_keep_their_kernels_and_fixed_backends_are_kept():
-    claim = _claim("monotone-inclusion/lieder-halpern-residual-bound")  # monotone_inclusion has no array twin
+    claim = _claim("least-squares/wu-su-sgd-trace-stability")  # the exact second-moment operator: no twin
     same, runs_on = on_backend(claim, "array_api_strict")
     assert same is claim and runs_on == "numba"
+    halpern = on_backend(_claim("monotone-inclusion/lieder-halpern-residual-bound"), "array_api_strict")
+    assert halpern[1] == "array_api_strict"
     moved, runs_on = on_backend(_claim("least-squares/gd-strongly-convex-bound"), "numpy")
     assert moved.method_params["backend"] == "numpy" and runs_on == "numpy"
     compared = _claim("langevin/mala-unbiased")
