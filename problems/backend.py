@@ -89,6 +89,16 @@ def to_numpy(array: Any) -> np.ndarray:
     return np.asarray(array)
 
 
+def implementation(backend: str, kernels, twins):
+    """``(impl, move)`` for a validated ``backend``: the Numba ``kernels`` and the identity, or the
+    array-API ``twins`` and the move of a host array to the back end's device (the namespace
+    chosen here, once; :class:`BackendUnavailable` when it cannot run here)."""
+    if backend == "numba":
+        return kernels, lambda array: array
+    xp = namespace(backend)
+    return twins, lambda array: to_device(xp, array)
+
+
 def accepts(method, backend: str) -> bool:
     """Whether ``method`` runs on ``backend``: it has a ``backend`` keyword and its module's
     ``BACKENDS`` lists ``backend``."""

@@ -46,10 +46,8 @@ def initial_networks(rng, restarts: int, width: int, p: int, init_scale: float):
 def backend_impl(backend):
     """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of
     a host array to the back end's device (chosen here, once, for every method of the package)."""
-    if _checks.choice("backend", backend, BACKENDS) == 0:
-        return _kernels, lambda array: array
-    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
-    return _reference, lambda array: problems.backend.to_device(xp, array)
+    _checks.choice("backend", backend, BACKENDS)  # a ValueError naming the allowed back ends
+    return problems.backend.implementation(backend, _kernels, _reference)
 
 
 def nonconvex_training(instance, rng, *, width, restarts=8, n_iter=5000, step_size=1e-2, final_step_size=1e-5,

@@ -275,7 +275,5 @@ def _instance_settings(instance, rng, backend):
 def _backend(backend):
     """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the
     move of a host array to the back end's device (chosen here, once)."""
-    if _checks.choice("backend", backend, BACKENDS) == 0:
-        return _kernels, lambda array: array
-    xp = problems.backend.namespace(backend)  # BackendUnavailable when it cannot run here
-    return _reference, lambda array: problems.backend.to_device(xp, array)
+    _checks.choice("backend", backend, BACKENDS)  # a ValueError naming the allowed back ends
+    return problems.backend.implementation(backend, _kernels, _reference)

@@ -145,10 +145,8 @@ def _kurtosis(moments, n, factor):
 def _backend(backend):
     """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
     host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
-    if _checks.choice("backend", backend, BACKENDS) == 0:
-        return _kernels, lambda array: array
-    xp = problems.backend.namespace(backend)
-    return _reference, lambda array: problems.backend.to_device(xp, array)
+    _checks.choice("backend", backend, BACKENDS)  # a ValueError naming the allowed back ends
+    return problems.backend.implementation(backend, _kernels, _reference)
 
 
 def _widths(width: int, n_checkpoints) -> np.ndarray:
