@@ -96,10 +96,8 @@ def model_outputs(instance: Instance, theta) -> tuple[np.ndarray, np.ndarray]:
 def _backend(backend):
     """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
     host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
-    if one_of("backend", backend, BACKENDS) == "numba":
-        return _kernels, lambda array: array
-    xp = problems.backend.namespace(backend)
-    return _reference, lambda array: problems.backend.to_device(xp, array)
+    one_of("backend", backend, BACKENDS)  # a ValueError naming the allowed back ends
+    return problems.backend.implementation(backend, _kernels, _reference)
 
 
 def _unpack(instance) -> list[np.ndarray]:

@@ -110,10 +110,8 @@ def _target(target) -> float:
 def _backend(backend):
     """``(impl, move)``: the Numba kernels and the identity, or the array-API twins and the move of a
     host array to the back end's device (chosen here, once; ``BackendUnavailable`` where it cannot run)."""
-    if one_of("backend", backend, BACKENDS) == "numba":
-        return _kernels, lambda array: array
-    xp = problems.backend.namespace(backend)
-    return _reference, lambda array: problems.backend.to_device(xp, array)
+    one_of("backend", backend, BACKENDS)  # a ValueError naming the allowed back ends
+    return problems.backend.implementation(backend, _kernels, _reference)
 
 
 def _evaluate(backend, name: str, w: np.ndarray, y: float) -> float:
